@@ -1,0 +1,45 @@
+"""ament_python package for anynav; also installs with plain pip (`pip install -e .`)."""
+
+from glob import glob
+
+from setuptools import find_packages, setup
+
+PACKAGE = "anynav"
+
+# Node executables, as `ros2 run anynav <name>` and as console scripts.
+NODES = {
+    "talker_node": "anynav.examples.talker:main",
+    "listener_node": "anynav.examples.listener:main",
+}
+
+setup(
+    name=PACKAGE,
+    version="0.1.0",
+    description="ROS 2 navigation stack that runs learned navigation policies on board legged robots",
+    license="Apache-2.0",
+    python_requires=">=3.10",
+    package_dir={"": "src"},
+    packages=find_packages("src"),
+    package_data={PACKAGE: ["msgs/definitions/*/msg/*.msg", "py.typed"]},
+    data_files=[
+        ("share/ament_index/resource_index/packages", [f"resource/{PACKAGE}"]),
+        (f"share/{PACKAGE}", ["package.xml"]),
+        (f"share/{PACKAGE}/launch", glob("launch/*.launch.py")),
+        (f"share/{PACKAGE}/config", glob("config/*.yaml")),
+    ],
+    install_requires=[
+        "numpy>=1.24",
+        "pyyaml>=6.0",
+        "rosbags>=0.11,<0.12",
+        "cyclonedds>=11.0,<12",
+    ],
+    extras_require={
+        "test": ["pytest>=8", "hypothesis>=6.100"],
+    },
+    entry_points={
+        "console_scripts": [
+            "anynav = anynav.cli.main:main",
+            *(f"{name} = {target}" for name, target in NODES.items()),
+        ],
+    },
+)
