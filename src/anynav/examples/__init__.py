@@ -1,0 +1,1 @@
+"""A talker and a listener: the smallest graph, for checking a set-up end to end."""
