@@ -1,16 +1,15 @@
 """ament_python package for anynav; also installs with plain pip (`pip install -e .`)."""
 
+import runpy
 from glob import glob
+from pathlib import Path
 
 from setuptools import find_packages, setup
 
 PACKAGE = "anynav"
 
-# Node executables, as `ros2 run anynav <name>` and as console scripts.
-NODES = {
-    "talker_node": "anynav.examples.talker:main",
-    "listener_node": "anynav.examples.listener:main",
-}
+# Node executables (`ros2 run anynav <name>_node`), registered once in src/anynav/nodes.py.
+NODES = runpy.run_path(str(Path(__file__).parent / "src/anynav/nodes.py"))["NODES"]
 
 setup(
     name=PACKAGE,
@@ -39,7 +38,7 @@ setup(
     entry_points={
         "console_scripts": [
             "anynav = anynav.cli.main:main",
-            *(f"{name} = {target}" for name, target in NODES.items()),
+            *(f"{name}_node = {target}" for name, target in NODES.items()),
         ],
     },
 )

@@ -107,3 +107,27 @@ def _base_default(typename: str) -> Any:
     if typename in ("float32", "float64"):
         return 0.0
     return 0
+
+
+def message_to_dict(msg: Any, msgtype: str, truncate_length: int | None = None) -> dict[str, Any]:
+    """Plain Python values (for YAML printing), arrays and strings cut at ``truncate_length``."""
+    out: dict[str, Any] = {}
+    for name, desc in field_types(msgtype):
+        out[name] = _plain(getattr(msg, name), desc, truncate_length)
+    return out
+
+
+def _plain(value: Any, desc: tuple, truncate_length: int | None) -> Any:
+    kind, info = desc
+    if kind == Nodetype.NAME:
+        return message_to_dict(value, info, truncate_length)
+    if kind == Nodetype.BASE:
+        if isinstance(value, str) and truncate_length is not None and len(value) > truncate_length:
+            return value[:truncate_length] + "..."
+        return value.item() if isinstance(value, np.generic) else value
+    sub, _size = info
+    items = list(value[:truncate_length] if truncate_length is not None else value)
+    plain = [_plain(v, sub, truncate_length) for v in items]
+    if truncate_length is not None and len(value) > truncate_length:
+        plain.append("...")
+    return plain

@@ -1,0 +1,1 @@
+"""The `anynav` command."""
