@@ -25,15 +25,26 @@ setup(
         (f"share/{PACKAGE}", ["package.xml"]),
         (f"share/{PACKAGE}/launch", glob("launch/*.launch.py")),
         (f"share/{PACKAGE}/config", glob("config/*.yaml")),
+        (f"share/{PACKAGE}/config/scenarios", glob("config/scenarios/*.yaml")),
+        (f"share/{PACKAGE}/config/locomotion", glob("config/locomotion/*.yaml")),
     ],
     install_requires=[
         "numpy>=1.24",
         "pyyaml>=6.0",
+        # rosbags' MCAP writer internals are used to close chunks on time (anynav.data.recorder).
         "rosbags>=0.11,<0.12",
         "cyclonedds>=11.0,<12",
+        "mcap>=1.6,<2",
+        "opencv-python-headless>=4.8",
+        "pyproj>=3.6",
+        "gpxpy>=1.6",
+        "mujoco>=3.2",
+        "onnxruntime>=1.17",
     ],
     extras_require={
-        "test": ["pytest>=8", "hypothesis>=6.100"],
+        # torch must come from the pinned CPU build: pip install -c constraints.txt '.[export]'
+        "export": ["torch==2.13.0", "efficientnet-pytorch>=0.7.1", "onnx>=1.15"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "mcap-ros2-support>=0.6"],
     },
     entry_points={
         "console_scripts": [

@@ -15,6 +15,12 @@ from anynav import __version__
 VERBS: dict[str, tuple[str, str]] = {
     "topic": ("anynav.ros.topic_cli", "list, echo, publish and measure ROS 2 topics without ROS 2"),
     "launch": ("anynav.ros.launcher", "start every node of a robot's params file"),
+    "sim": ("anynav.sim.cli", "run a scenario's mission in the MuJoCo simulator, record it, summarise it"),
+    "record": ("anynav.data.cli", "record ROS 2 topics into a rosbag2 MCAP bag"),
+    "mission": ("anynav.mission.cli", "show, check and convert GPS waypoint files"),
+    "export": ("anynav.policy.cli", "export LogoNav or CityWalker to ONNX (encoder + head) with a model card"),
+    "instruct": ("anynav.language.instruct_cli", "send a language instruction to the running VLA node"),
+    "vla-test-server": ("anynav.language.cli", "a scripted NaVILA/OpenAI-compatible server for tests and demos"),
 }
 
 
