@@ -1,0 +1,226 @@
+"""The `executor` node: runs each /instruction as velocity segments on /cmd_vel/language, asking the vla node for every next action.
+
+/instruction (latched String; empty text cancels) starts an instruction and pre-empts the one
+running; /estop (latched Bool) true stops at once and refuses instructions while pressed. The
+node asks on /vla/query and executes the answers from /vla/action; the ActionExecutor core does
+the rest: segments timed from the action's magnitude, ended early by /odom, a watchdog on every
+query. While an instruction runs the node publishes at ``rate_hz`` (zero while it waits for the
+VLA); after it ends it repeats zero for ``stop_hold_s`` and then falls silent, so the twist mux
+can hand the robot to a lower-priority input.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from typing import Any
+
+from anynav.language.config import ExecutorConfig
+from anynav.language.diagnostics import Level, diagnostic_array
+from anynav.language.errors import InstructionError, ProtocolError
+from anynav.language.executor import ActionExecutor, ExecutorOutput, ExecutorState
+from anynav.language.motion import Pose2D
+from anynav.language.node_params import declare_bool, declare_float, declare_int, declare_str
+from anynav.language.vla_messages import EXACT_PARSER, ActionMessage, QueryMessage, canonical_reply
+from anynav.msgs.errors import MalformedMessageError
+from anynav.msgs.navigation import odometry_to_sample, twist_message
+from anynav.ros import (
+    QOS_LATCHED,
+    Node,
+    message_class,
+    new_message,
+    qos_profile_sensor_data,
+    run_node,
+)
+
+ACTIVE = (ExecutorState.QUERYING, ExecutorState.EXECUTING)
+DIAGNOSTICS_PERIOD_S = 1.0
+
+
+class ExecutorNode(Node):
+    """Turns VLA actions into velocity segments for the twist mux's language input."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("executor", **kwargs)
+        rate_hz = declare_float(self, "rate_hz", 50.0, 1.0, 200.0, "velocity command rate while an instruction runs (Hz)")
+        config = ExecutorConfig(
+            forward_speed_mps=declare_float(
+                self, "forward_speed_mps", 0.5, 0.01, 2.0, "|vx| of forward segments (NaVILA: 0.5 m/s)"
+            ),
+            turn_rate_radps=declare_float(
+                self, "turn_rate_radps", math.pi / 6.0, 0.01, 4.0, "|wz| of turns (NaVILA: pi/6 rad/s)"
+            ),
+            closed_loop=declare_bool(
+                self, "closed_loop", True, "end a segment when odometry shows the distance or angle reached"
+            ),
+            timeout_factor=declare_float(
+                self, "timeout_factor", 1.5, 1.0, 5.0, "closed loop: a segment ends at this multiple of its nominal time"
+            ),
+            query_timeout_s=declare_float(
+                self, "watchdog_s", 12.0, 0.05, 600.0,
+                "no answer from the vla node within this time: stop and fail (keep above the vla's retries)",
+            ),
+            max_parse_failures=declare_int(
+                self, "max_parse_failures", 3, 0, 100, "replies without an action re-asked before failing"
+            ),
+        )
+        self.odom_timeout_s = declare_float(
+            self, "odom_timeout_s", 0.5, 0.01, 10.0, "odometry older than this is not used (segments run open loop)"
+        )
+        self.stop_hold_s = declare_float(
+            self, "stop_hold_s", 1.0, 0.0, 10.0, "after an instruction ends, zero is repeated this long, then silence"
+        )
+        odom_topic = declare_str(self, "odom_topic", "/odom", "nav_msgs/Odometry of the robot")
+        output_topic = declare_str(self, "output_topic", "/cmd_vel/language", "velocity output (the mux's language input)")
+
+        self.core = ActionExecutor(config, EXACT_PARSER)
+        self.session = secrets.token_hex(4)
+        self.episode = 0
+        self.estop_pressed = False
+        self._estopped = False
+        self._pose: Pose2D | None = None
+        self._pose_ns = 0
+        self._was_active = False
+        self._hold_until_ns: int | None = None
+        self._reported: tuple[ExecutorState, str] | None = None
+
+        string = message_class("std_msgs/msg/String")
+        self.cmd_pub = self.create_publisher(message_class("geometry_msgs/msg/Twist"), output_topic, 10)
+        self.query_pub = self.create_publisher(string, "/vla/query", 10)
+        self.diag_pub = self.create_publisher(message_class("diagnostic_msgs/msg/DiagnosticArray"), "/diagnostics", 10)
+        self.create_subscription(string, "/instruction", self.on_instruction, QOS_LATCHED)
+        self.create_subscription(message_class("std_msgs/msg/Bool"), "/estop", self.on_estop, QOS_LATCHED)
+        self.create_subscription(string, "/vla/action", self.on_action, 10)
+        self.create_subscription(message_class("nav_msgs/msg/Odometry"), odom_topic, self.on_odom, qos_profile_sensor_data)
+        self.create_timer(1.0 / rate_hz, self.on_tick)
+        self.create_timer(DIAGNOSTICS_PERIOD_S, self.publish_diagnostics)
+        self.get_logger().info(
+            f"executor ready: {config.forward_speed_mps:g} m/s, {config.turn_rate_radps:.4g} rad/s, "
+            f"{'closed' if config.closed_loop else 'open'} loop, watchdog {config.query_timeout_s:g} s, "
+            f"output {self.resolve_topic_name(output_topic)}, session {self.session}"
+        )
+
+    # Callbacks: each hands one event to the core and applies what it says.
+    def on_instruction(self, msg: Any) -> None:
+        text = str(msg.data).strip()
+        if not text:
+            self.get_logger().info("empty instruction: cancelling")
+            self._apply(self.core.cancel())
+            return
+        if self.estop_pressed:
+            self.get_logger().warn(f"ignoring instruction {text!r}: /estop is pressed")
+            self.publish_diagnostics()
+            return
+        self.episode += 1
+        self._estopped = False
+        try:
+            self._apply(self.core.start(self._now_s(), text))
+        except InstructionError as exc:
+            self.get_logger().warn(str(exc))
+
+    def on_estop(self, msg: Any) -> None:
+        pressed = bool(msg.data)
+        if pressed and not self.estop_pressed:
+            self.get_logger().warn("e-stop pressed: stopping")
+        self.estop_pressed = pressed
+        if pressed and self.core.state in ACTIVE:
+            self._estopped = True
+            self._apply(self.core.estop())
+
+    def on_action(self, msg: Any) -> None:
+        try:
+            answer = ActionMessage.from_json(str(msg.data))
+        except ProtocolError as exc:
+            self.get_logger().warn(f"ignoring a malformed answer: {exc}", throttle_duration_sec=1.0)
+            return
+        if answer.session != self.session:
+            return
+        if answer.error is not None:
+            out = self.core.on_query_failed(answer.request_id, answer.error)
+        elif answer.action is None:
+            self.get_logger().warn(f"reply {answer.text!r} holds no action: {answer.parse_error}")
+            out = self.core.on_reply(self._now_s(), answer.request_id, "")
+        else:
+            out = self.core.on_reply(self._now_s(), answer.request_id, canonical_reply(answer.action))
+        self._apply(out)
+
+    def on_odom(self, msg: Any) -> None:
+        try:
+            sample = odometry_to_sample(msg)
+        except MalformedMessageError as exc:
+            self.get_logger().warn(f"ignoring odometry: {exc}", throttle_duration_sec=1.0)
+            return
+        self._pose = Pose2D(float(sample.position[0]), float(sample.position[1]), sample.yaw)
+        self._pose_ns = self.get_clock().now().nanoseconds
+
+    def on_tick(self) -> None:
+        self._apply(self.core.tick(self._now_s(), self._fresh_pose()))
+
+    # Applying the core's output
+    def _apply(self, out: ExecutorOutput) -> None:
+        """Log, ask the VLA if told to, publish the velocity, report a changed state."""
+        for event in out.events:
+            if out.state is ExecutorState.FAILED:
+                self.get_logger().error(event)
+            else:
+                self.get_logger().info(event)
+        if out.query is not None:
+            query = QueryMessage(self.session, self.episode, out.query.request_id, out.query.instruction)
+            self.query_pub.publish(new_message("std_msgs/msg/String", data=query.to_json()))
+        now_ns = self.get_clock().now().nanoseconds
+        active = out.state in ACTIVE
+        if active:
+            self._hold_until_ns = None
+        elif self._was_active:
+            self._hold_until_ns = now_ns + int(self.stop_hold_s * 1e9)
+        self._was_active = active
+        if active or (self._hold_until_ns is not None and now_ns <= self._hold_until_ns):
+            self.cmd_pub.publish(twist_message(*out.velocity))
+        if self._reported != (self.core.state, self.core.reason):
+            self.publish_diagnostics()
+
+    def publish_diagnostics(self) -> None:
+        state = self.core.state
+        self._reported = (state, self.core.reason)
+        level = {ExecutorState.FAILED: Level.ERROR, ExecutorState.STOPPED: Level.WARN if self._estopped else Level.OK}
+        values = {
+            "state": state.value,
+            "outcome": self.outcome,
+            "instruction": self.core.instruction,
+            "episode": self.episode,
+            "session": self.session,
+            "request_id": self.core.pending_request.request_id if self.core.pending_request else "",
+            "last_action": self.core.last_action.describe() if self.core.last_action else "",
+            "estop": self.estop_pressed,
+            "odometry": "fresh" if self._fresh_pose() else "none or stale",
+        }
+        self.diag_pub.publish(
+            diagnostic_array(
+                self.get_clock().now().nanoseconds, self.get_name(), level.get(state, Level.OK), self.core.reason, values
+            )
+        )
+
+    @property
+    def outcome(self) -> str:
+        """How the current instruction ended: running, done, e-stop, failed, cancelled (idle before any)."""
+        state = self.core.state
+        if state in ACTIVE:
+            return "running"
+        if state is ExecutorState.STOPPED:
+            return "e-stop" if self._estopped else "done"
+        if state is ExecutorState.FAILED:
+            return "failed"
+        return "cancelled" if self.episode else "idle"
+
+    def _fresh_pose(self) -> Pose2D | None:
+        if self._pose is None:
+            return None
+        age_ns = self.get_clock().now().nanoseconds - self._pose_ns
+        return self._pose if 0 <= age_ns <= self.odom_timeout_s * 1e9 else None
+
+    def _now_s(self) -> float:
+        return self.get_clock().now().nanoseconds / 1e9
+
+
+def main(args: list[str] | None = None) -> None:
+    run_node(ExecutorNode, args)
