@@ -1,0 +1,1 @@
+"""CityWalker (`CityWalkerFeat`): urban waypoint navigation from 5 frames and positions at 1 s."""
