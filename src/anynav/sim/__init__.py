@@ -1,0 +1,88 @@
+"""MuJoCo simulator core: scenarios, the simulated world and its sensors, a waypoint driver, run scoring.
+
+Nothing here imports a ROS backend; the sim node wraps :class:`SimWorld`. Names are
+loaded on first use, so reading a scenario file does not start MuJoCo or probe OpenGL.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from anynav.sim.driver import DriverConfig, WaypointDriver, yaw_from_quaternion
+    from anynav.sim.errors import RenderBackendError, ScenarioError, SimError, StepError
+    from anynav.sim.geodesy import Datum, LocalTangentPlane
+    from anynav.sim.picture import map_size_px, write_trajectory_png
+    from anynav.sim.robots import ROBOTS, RobotSpec
+    from anynav.sim.runner import MissionResult, run_mission
+    from anynav.sim.scenario import (
+        Scenario,
+        find_scenario,
+        load_scenario,
+        scenario_from_dict,
+    )
+    from anynav.sim.schedule import RateGate
+    from anynav.sim.sensors import GpsFix, ImuSample, OdometrySample
+    from anynav.sim.summary import MissionSummary, MissionTracker
+    from anynav.sim.world import (
+        CameraIntrinsics,
+        CollisionEvent,
+        FrameTransform,
+        Pose2D,
+        SimWorld,
+    )
+
+_EXPORTS = {
+    "driver": ("DriverConfig", "WaypointDriver", "yaw_from_quaternion"),
+    "errors": ("RenderBackendError", "ScenarioError", "SimError", "StepError"),
+    "geodesy": ("Datum", "LocalTangentPlane"),
+    "picture": ("map_size_px", "write_trajectory_png"),
+    "robots": ("ROBOTS", "RobotSpec"),
+    "runner": ("MissionResult", "run_mission"),
+    "scenario": ("Scenario", "find_scenario", "load_scenario", "scenario_from_dict"),
+    "schedule": ("RateGate",),
+    "sensors": ("GpsFix", "ImuSample", "OdometrySample"),
+    "summary": ("MissionSummary", "MissionTracker"),
+    "world": ("CameraIntrinsics", "CollisionEvent", "FrameTransform", "Pose2D", "SimWorld"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = [
+    "ROBOTS",
+    "CameraIntrinsics",
+    "CollisionEvent",
+    "Datum",
+    "DriverConfig",
+    "FrameTransform",
+    "GpsFix",
+    "ImuSample",
+    "LocalTangentPlane",
+    "MissionResult",
+    "MissionSummary",
+    "MissionTracker",
+    "OdometrySample",
+    "Pose2D",
+    "RateGate",
+    "RenderBackendError",
+    "RobotSpec",
+    "Scenario",
+    "ScenarioError",
+    "SimError",
+    "SimWorld",
+    "StepError",
+    "WaypointDriver",
+    "find_scenario",
+    "load_scenario",
+    "map_size_px",
+    "run_mission",
+    "scenario_from_dict",
+    "write_trajectory_png",
+    "yaw_from_quaternion",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module 'anynav.sim' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"anynav.sim.{_MODULE_OF[name]}"), name)
