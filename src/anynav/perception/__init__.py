@@ -1,0 +1,1 @@
+"""Perception cores: camera context buffer and LiDAR height map."""
