@@ -40,10 +40,11 @@ setup(
         "gpxpy>=1.6",
         "mujoco>=3.2",
         "onnxruntime>=1.17",
+        "onnx>=1.15",
     ],
     extras_require={
         # torch must come from the pinned CPU build: pip install -c constraints.txt '.[export]'
-        "export": ["torch==2.13.0", "efficientnet-pytorch>=0.7.1", "onnx>=1.15"],
+        "export": ["torch==2.13.0", "efficientnet-pytorch>=0.7.1"],
         "test": ["pytest>=8", "hypothesis>=6.100", "mcap-ros2-support>=0.6"],
     },
     entry_points={
