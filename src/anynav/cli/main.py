@@ -26,17 +26,24 @@ VERBS: dict[str, tuple[str, str]] = {
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in VERBS:
+        module_name, help_text = VERBS[argv[0]]
+        module = importlib.import_module(module_name)
+        verb_parser = argparse.ArgumentParser(prog=f"anynav {argv[0]}", description=help_text)
+        module.add_arguments(verb_parser)
+        if verb_parser._subparsers is None:  # noqa: SLF001 - argparse has no public check
+            # Options may come after the positionals: `anynav sim open_field --out X node.p:=v`.
+            args = verb_parser.parse_intermixed_args(argv[1:])
+        else:
+            args = verb_parser.parse_args(argv[1:])
+        return int(module.run(args) or 0)
     parser = argparse.ArgumentParser(prog="anynav", description="anynav: learned navigation policies on board.")
     parser.add_argument("--version", action="version", version=f"anynav {__version__}")
     sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
-    wanted = argv[0] if argv else None
-    for verb, (module, help_text) in VERBS.items():
-        verb_parser = sub.add_parser(verb, help=help_text, description=help_text)
-        verb_parser.set_defaults(module=module)
-        if verb == wanted:
-            importlib.import_module(module).add_arguments(verb_parser)
-    args = parser.parse_args(argv)
-    return int(importlib.import_module(args.module).run(args) or 0)
+    for verb, (_module, help_text) in VERBS.items():
+        sub.add_parser(verb, help=help_text)
+    parser.parse_args(argv)
+    return 2
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     except RecorderConfigError as exc:
         print(f"anynav record: {exc}", file=sys.stderr)
         return 2
-    samples = _runtime_samples(config)
+    samples = runtime_samples(config.topics, config.exclude)
     recorder = BagRecorder(config)
     try:
         recorder.open()
@@ -148,7 +148,7 @@ def parse_size(text: str) -> int:
     return int(match.group(1)) * 1024 ** "_KMGT".index(match.group(2).upper() or "_")
 
 
-def _runtime_samples(config: RecorderConfig) -> Iterator[RawSample]:
+def runtime_samples(topics: tuple[str, ...] | None, exclude: str | None) -> Iterator[RawSample]:
     """Raw samples from the DDS runtime: the one place `anynav record` depends on anynav.ros.
 
     ``anynav.ros.dds.record.record_source(topics, exclude)`` yields samples with ``topic``,
@@ -157,7 +157,7 @@ def _runtime_samples(config: RecorderConfig) -> Iterator[RawSample]:
     """
     from anynav.ros.dds.record import record_source
 
-    source = record_source(list(config.topics) if config.topics else None, config.exclude)
+    source = record_source(list(topics) if topics else None, exclude)
     return (RawSample(s.topic, s.msgtype, (_bag_qos(s.qos),), s.recv_ns, s.data) for s in source)
 
 

@@ -1,4 +1,4 @@
-"""MuJoCo simulator core: scenarios, the simulated world and its sensors, a waypoint driver, run scoring.
+"""MuJoCo simulator core: scenarios, the simulated world and its sensors, a waypoint driver, run scoring, mission status.
 
 Nothing here imports a ROS backend; the sim node wraps :class:`SimWorld`. Names are
 loaded on first use, so reading a scenario file does not start MuJoCo or probe OpenGL.
@@ -10,9 +10,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from anynav.sim.command import CommandHold
     from anynav.sim.driver import DriverConfig, WaypointDriver, yaw_from_quaternion
-    from anynav.sim.errors import RenderBackendError, ScenarioError, SimError, StepError
+    from anynav.sim.errors import (
+        RenderBackendError,
+        ScenarioError,
+        SimError,
+        SimNodeConfigError,
+        StatusError,
+        StepError,
+    )
     from anynav.sim.geodesy import Datum, LocalTangentPlane
+    from anynav.sim.pacing import Pacer, check_sensor_rates
     from anynav.sim.picture import map_size_px, write_trajectory_png
     from anynav.sim.robots import ROBOTS, RobotSpec
     from anynav.sim.runner import MissionResult, run_mission
@@ -24,6 +33,7 @@ if TYPE_CHECKING:
     )
     from anynav.sim.schedule import RateGate
     from anynav.sim.sensors import GpsFix, ImuSample, OdometrySample
+    from anynav.sim.status import MissionMonitor, MissionStatus
     from anynav.sim.summary import MissionSummary, MissionTracker
     from anynav.sim.world import (
         CameraIntrinsics,
@@ -34,15 +44,18 @@ if TYPE_CHECKING:
     )
 
 _EXPORTS = {
+    "command": ("CommandHold",),
     "driver": ("DriverConfig", "WaypointDriver", "yaw_from_quaternion"),
-    "errors": ("RenderBackendError", "ScenarioError", "SimError", "StepError"),
+    "errors": ("RenderBackendError", "ScenarioError", "SimError", "SimNodeConfigError", "StatusError", "StepError"),
     "geodesy": ("Datum", "LocalTangentPlane"),
+    "pacing": ("Pacer", "check_sensor_rates"),
     "picture": ("map_size_px", "write_trajectory_png"),
     "robots": ("ROBOTS", "RobotSpec"),
     "runner": ("MissionResult", "run_mission"),
     "scenario": ("Scenario", "find_scenario", "load_scenario", "scenario_from_dict"),
     "schedule": ("RateGate",),
     "sensors": ("GpsFix", "ImuSample", "OdometrySample"),
+    "status": ("MissionMonitor", "MissionStatus"),
     "summary": ("MissionSummary", "MissionTracker"),
     "world": ("CameraIntrinsics", "CollisionEvent", "FrameTransform", "Pose2D", "SimWorld"),
 }
@@ -52,16 +65,20 @@ __all__ = [
     "ROBOTS",
     "CameraIntrinsics",
     "CollisionEvent",
+    "CommandHold",
     "Datum",
     "DriverConfig",
     "FrameTransform",
     "GpsFix",
     "ImuSample",
     "LocalTangentPlane",
+    "MissionMonitor",
     "MissionResult",
+    "MissionStatus",
     "MissionSummary",
     "MissionTracker",
     "OdometrySample",
+    "Pacer",
     "Pose2D",
     "RateGate",
     "RenderBackendError",
@@ -69,9 +86,12 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SimError",
+    "SimNodeConfigError",
     "SimWorld",
+    "StatusError",
     "StepError",
     "WaypointDriver",
+    "check_sensor_rates",
     "find_scenario",
     "load_scenario",
     "map_size_px",

@@ -12,7 +12,14 @@ from typing import Any
 
 from anynav.msgs import navigation
 from anynav.msgs.errors import MalformedMessageError
-from anynav.ros import FloatingPointRange, Node, ParameterDescriptor, message_class, qos_profile_sensor_data, run_node
+from anynav.ros import (
+    FloatingPointRange,
+    Node,
+    ParameterDescriptor,
+    message_class,
+    qos_profile_sensor_data,
+    run_node,
+)
 from anynav.sim.driver import DriverConfig, WaypointDriver
 from anynav.sim.scenario import find_scenario, load_scenario
 from anynav.sim.sensors import GpsFix
@@ -47,7 +54,9 @@ class SimDriverNode(Node):
         self.declare_parameter("gps_topic", "/gps/fix", ParameterDescriptor(description="sensor_msgs/NavSatFix in"))
         self.declare_parameter("imu_topic", "/imu/data", ParameterDescriptor(description="sensor_msgs/Imu in"))
         self.declare_parameter("cmd_vel_topic", "/cmd_vel", ParameterDescriptor(description="geometry_msgs/Twist out"))
-        param = lambda name: self.get_parameter(name).value  # noqa: E731
+
+        def param(name: str) -> Any:
+            return self.get_parameter(name).value
 
         scenario = load_scenario(find_scenario(param("scenario")))
         mission = scenario.mission

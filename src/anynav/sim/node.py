@@ -34,7 +34,7 @@ from anynav.ros import (
 )
 from anynav.sim.command import CommandHold
 from anynav.sim.errors import SimNodeConfigError
-from anynav.sim.pacing import Pacer
+from anynav.sim.pacing import Pacer, check_sensor_rates
 from anynav.sim.scenario import find_scenario, load_scenario
 from anynav.sim.schedule import RateGate
 from anynav.sim.status import MissionMonitor, collision_dict
@@ -102,7 +102,10 @@ class SimNode(Node):
             description="JPEG quality of the compressed image", integer_range=[IntegerRange(from_value=1, to_value=100)]))
         for name, (default, description) in TOPICS.items():
             self.declare_parameter(name, default, ParameterDescriptor(description=description))
-        param = lambda name: self.get_parameter(name).value  # noqa: E731
+
+        def param(name: str) -> Any:
+            return self.get_parameter(name).value
+
         if param("use_sim_time"):
             raise SimNodeConfigError(
                 "the sim node publishes /clock and runs on the wall clock: set use_sim_time false for it"
@@ -110,7 +113,7 @@ class SimNode(Node):
 
         scenario = load_scenario(find_scenario(param("scenario")))
         self._step_s = param("step_s")
-        self._check_rates(scenario.sensors, self._step_s)
+        check_sensor_rates(scenario.sensors, self._step_s)
         self._world = SimWorld(scenario)
         self._monitor = MissionMonitor(scenario)
         self._hold = CommandHold(param("cmd_vel_ttl_s"))
@@ -162,21 +165,6 @@ class SimNode(Node):
             f"{camera}, {lidar}, x{param('real_time_factor'):g} real time"
         )
 
-    @staticmethod
-    def _check_rates(sensors: Any, step_s: float) -> None:
-        """Every sensor must fit the step rate: a sensor faster than the steps would silently run slower."""
-        rates = {"gps": sensors.gps.rate_hz, "imu": sensors.imu.rate_hz, "odometry": sensors.odometry.rate_hz}
-        if sensors.camera.enabled:
-            rates["camera"] = sensors.camera.rate_hz
-        if sensors.lidar.enabled:
-            rates["lidar"] = sensors.lidar.rate_hz
-        for name, rate in rates.items():
-            if rate > 1.0 / step_s + 1e-9:
-                raise SimNodeConfigError(
-                    f"scenario sensors.{name}.rate_hz={rate:g} is faster than the sim steps (step_s={step_s:g} s, "
-                    f"{1.0 / step_s:g} Hz): lower the rate or set step_s <= {1.0 / rate:g}"
-                )
-
     # --- callbacks ----------------------------------------------------------------------------
 
     def _on_cmd_vel(self, msg: Any) -> None:
@@ -186,7 +174,7 @@ class SimNode(Node):
             self._rejected += 1
             self.get_logger().warn(f"dropped cmd_vel ({self._rejected} so far): {exc}", throttle_duration_sec=1.0)
             return
-        self._hold.set(command, self._world.time)
+        self._hold.set(tuple(command), self._world.time)
 
     def _on_tick(self) -> None:
         now = time.monotonic()
@@ -258,11 +246,11 @@ class SimNode(Node):
         return new_message(
             "sensor_msgs/msg/Imu",
             header=header(IMU_FRAME, stamp),
-            orientation=navigation.quaternion_msg(s.orientation),
+            orientation=navigation.quaternion_msg(np.asarray(s.orientation)),
             orientation_covariance=_diagonal(s.orientation_variance),
-            angular_velocity=navigation.vector3_msg(s.angular_velocity),
+            angular_velocity=navigation.vector3_msg(np.asarray(s.angular_velocity)),
             angular_velocity_covariance=_diagonal(s.angular_velocity_variance),
-            linear_acceleration=navigation.vector3_msg(s.linear_acceleration),
+            linear_acceleration=navigation.vector3_msg(np.asarray(s.linear_acceleration)),
             linear_acceleration_covariance=_diagonal(s.linear_acceleration_variance),
         )
 

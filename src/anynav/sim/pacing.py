@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["Pacer"]
+from anynav.sim.errors import SimNodeConfigError
+from anynav.sim.scenario import Sensors
+
+__all__ = ["Pacer", "check_sensor_rates"]
+
+
+def check_sensor_rates(sensors: Sensors, step_s: float) -> None:
+    """Refuse a sensor faster than the steps: it would silently run at the step rate instead.
+
+    Raises SimNodeConfigError naming the sensor's scenario key, its rate and the step.
+    """
+    rates = {"gps": sensors.gps.rate_hz, "imu": sensors.imu.rate_hz, "odometry": sensors.odometry.rate_hz}
+    if sensors.camera.enabled:
+        rates["camera"] = sensors.camera.rate_hz
+    if sensors.lidar.enabled:
+        rates["lidar"] = sensors.lidar.rate_hz
+    for name, rate in rates.items():
+        if rate > 1.0 / step_s + 1e-9:
+            raise SimNodeConfigError(
+                f"scenario sensors.{name}.rate_hz={rate:g} is faster than the sim steps (step_s={step_s:g} s, "
+                f"{1.0 / step_s:g} Hz): lower the rate or set step_s <= {1.0 / rate:g}"
+            )
 
 
 class Pacer:

@@ -170,6 +170,7 @@ class MissionMonitor:
         self._timeout_s = scenario.mission.timeout_s
         self._pose = Pose2D(scenario.robot.x, scenario.robot.y, math.radians(scenario.robot.yaw_deg))
         self._time_s = 0.0
+        self._tracker.update(0.0, self._pose, (), math.inf)  # the path is measured from the start pose
         self.state = "running"
 
     @property

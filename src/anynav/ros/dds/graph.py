@@ -25,16 +25,20 @@ class Endpoint:
 
 
 class Graph:
-    """Keeps built-in discovery readers open so the picture fills in while the caller waits."""
+    """Keeps built-in discovery readers open so the picture fills in while the caller waits.
 
-    def __init__(self, participant: DomainParticipant) -> None:
+    ``include_own`` also lists this process's endpoints (the recorder wants what the same
+    process publishes; the topic tools do not want their own endpoints).
+    """
+
+    def __init__(self, participant: DomainParticipant, include_own: bool = False) -> None:
         self._participant = participant
         self._readers = {
             "publisher": BuiltinDataReader(participant, BuiltinTopicDcpsPublication),
             "subscriber": BuiltinDataReader(participant, BuiltinTopicDcpsSubscription),
         }
         self._endpoints: dict[str, Endpoint] = {}
-        self._own = str(participant.guid)
+        self._own = None if include_own else str(participant.guid)
 
     def refresh(self) -> list[Endpoint]:
         for kind, reader in self._readers.items():

@@ -50,7 +50,7 @@ def record_source(topics: list[str] | None, exclude: str | None) -> Iterator[Rec
         default_context.init([])
     log = Logger("anynav_record")
     node = Node("_anynav_record")
-    graph = Graph(node.participant)
+    graph = Graph(node.participant, include_own=True)
     waitset = WaitSet(node.participant)
     wanted = {t if t.startswith("/") else "/" + t for t in topics} if topics else None
     skip = re.compile(exclude) if exclude else None
