@@ -28,12 +28,14 @@ TAIL_LINES = 5
 
 
 def config_dirs() -> list[Path]:
-    """Where robot params files are looked up: $ANYNAV_CONFIG_DIR, the source tree, the install share."""
+    """Where robot params files are looked up: $ANYNAV_CONFIG_DIR, the source tree, the install
+    share of pip (sys.prefix) and of colcon (each AMENT_PREFIX_PATH entry)."""
     dirs = []
     if os.environ.get("ANYNAV_CONFIG_DIR"):
         dirs.append(Path(os.environ["ANYNAV_CONFIG_DIR"]))
     dirs.append(Path(__file__).resolve().parents[3] / "config")
-    dirs.append(Path(sys.prefix) / "share" / "anynav" / "config")
+    prefixes = [sys.prefix, *filter(None, os.environ.get("AMENT_PREFIX_PATH", "").split(os.pathsep))]
+    dirs.extend(Path(prefix) / "share" / "anynav" / "config" for prefix in prefixes)
     return dirs
 
 

@@ -33,10 +33,18 @@ def rclpy_new_message(msgtype: str, fields: dict[str, Any]) -> Any:
     return msg
 
 
+def _element_type(slot_type: str) -> str:
+    """'sequence<pkg/Name, 5>' or 'pkg/Name[20]' → 'pkg/Name' (the type of one element)."""
+    inner = slot_type[len("sequence<"):-1] if slot_type.startswith("sequence<") else slot_type
+    return inner.split(",")[0].split("[")[0].strip()
+
+
 def _rclpy_value(slot_type: str, value: Any) -> Any:
     if isinstance(value, dict):
-        pkg, name = slot_type.split("/")
+        pkg, name = _element_type(slot_type).split("/")
         return rclpy_new_message(f"{pkg}/msg/{name}", value)
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return [_rclpy_value(_element_type(slot_type), v) for v in value]
     if isinstance(value, np.ndarray) and slot_type.startswith("sequence<") and value.dtype in _TYPECODES:
         return array.array(_TYPECODES[value.dtype], np.ascontiguousarray(value).tobytes())
     if isinstance(value, (bytes, bytearray)) and slot_type.startswith("sequence<uint8"):

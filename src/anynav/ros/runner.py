@@ -60,13 +60,22 @@ def _run_dds(node_factory: Callable[[], Any], args: list[str] | None) -> None:
         default_context.shutdown()
 
 
+def _raise_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _run_rclpy(node_factory: Callable[[], Any], args: list[str] | None) -> None:
+    """rclpy's own signal handler would shut the context down before destroy_node() runs, so a
+    bridge could no longer send its stop call; we take SIGINT/SIGTERM ourselves instead."""
     import rclpy
     from rclpy.executors import ExternalShutdownException
+    from rclpy.signals import SignalHandlerOptions
 
     from anynav.ros.rclpy_backend import check_parameters
 
-    rclpy.init(args=args)
+    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    signal.signal(signal.SIGINT, _raise_interrupt)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     name = getattr(node_factory, "__name__", "node")
     try:
         node = node_factory()

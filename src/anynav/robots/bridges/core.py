@@ -68,11 +68,13 @@ class Tick:
 class CommandGate:
     """The latest velocity command, its time-to-live, and when the robot's stop call is due.
 
-    A command is forwarded while it is younger than ``ttl_s`` and the robot link is alive; a
-    stale command is never repeated. The first tick that cannot move asks for the stop call
-    once, and so does the first tick on which the robot (re)appears while no command is
-    fresh, so a robot left walking by an earlier run, or one that missed the stop while the
-    link was down, is stopped too.
+    A non-zero command is forwarded while it is younger than ``ttl_s`` and the robot link is
+    alive; a stale command is never repeated. A zero command (what the mux sends while no
+    input is active) counts as no command, so the robot stands rather than walks in place
+    (and a T1 is not switched to walking). The first tick that cannot move asks for the stop
+    call once, and so does the first tick on which the robot (re)appears while not moving,
+    so a robot left walking by an earlier run, or one that missed the stop while the link
+    was down, is stopped too.
     """
 
     def __init__(self, limits: VelocityLimits, ttl_s: float) -> None:
@@ -99,7 +101,7 @@ class CommandGate:
     def tick(self, now_ns: int, link_alive: bool) -> Tick:
         appeared = link_alive and not self._link_alive
         self._link_alive = link_alive
-        if link_alive and self.fresh(now_ns):
+        if link_alive and self.fresh(now_ns) and self.velocity != STOP:
             self._moving = True
             return Tick(Action.MOVE, self.velocity)
         if self._moving or appeared:
@@ -157,7 +159,13 @@ class LinkMonitor:
 
 
 class RateLimiter:
-    """Lets an event through at most ``rate_hz`` times a second: robot state arrives at up to 500 Hz."""
+    """Lets events through at ``rate_hz`` on average: robot state arrives at up to 500 Hz.
+
+    Events are matched to a grid of one slot per period, each slot taking the first event
+    no earlier than half a period before it, so a stream at about the cap passes whole
+    despite jitter (a plain "one period since the last one" rule would halve it) and a
+    faster one is thinned to the cap. After a gap the grid restarts at the next event.
+    """
 
     def __init__(self, rate_hz: float) -> None:
         check_range("publish_rate_hz", rate_hz, 0.0, 1000.0, open_low=True)
@@ -165,7 +173,10 @@ class RateLimiter:
         self._next_ns: int | None = None
 
     def ready(self, now_ns: int) -> bool:
-        if self._next_ns is not None and now_ns < self._next_ns:
+        if self._next_ns is None or now_ns >= self._next_ns + self.period_ns:
+            self._next_ns = now_ns + self.period_ns
+            return True
+        if now_ns < self._next_ns - self.period_ns // 2:
             return False
-        self._next_ns = now_ns + self.period_ns
+        self._next_ns += self.period_ns
         return True
