@@ -178,7 +178,10 @@ def main() -> None:
         role, backend, case, seconds = args.child
         child(role, backend, case, float(seconds))
         return
+    from anynav.ros.dds.context import interface_config
+
     os.environ.setdefault("ROS_DOMAIN_ID", str(random.randint(100, 200)))
+    os.environ.setdefault("CYCLONEDDS_URI", interface_config("lo"))  # two processes on loopback only
     rows = [run_case(backend, case, args.seconds) for case in CASES for backend in ("plain", "anynav")]
     print(f"transport benchmark, {args.seconds:.0f} s per case, loopback, reliable keep-last 10, "
           f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
