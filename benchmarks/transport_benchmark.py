@@ -54,7 +54,7 @@ def plain_publish(case: str, rate: float, seconds: float) -> int:
 
 
 def plain_subscribe(case: str, seconds: float) -> list[float]:
-    from cyclonedds.core import ReadCondition, SampleState, ViewState, InstanceState, WaitSet
+    from cyclonedds.core import InstanceState, ReadCondition, SampleState, ViewState, WaitSet
     from cyclonedds.domain import DomainParticipant
     from cyclonedds.sub import DataReader
     from cyclonedds.topic import Topic
@@ -112,11 +112,19 @@ def anynav_subscribe(case: str, seconds: float) -> list[float]:
     node = Node("bench_subscriber")
     latencies: list[float] = []
     if case == "image":
-        node.create_subscription(message_class("sensor_msgs/msg/Image"), "bench_image", lambda m: latencies.append(
-            (time.time_ns() - (m.header.stamp.sec * 10**9 + m.header.stamp.nanosec)) / 1e6), 10)
+        node.create_subscription(
+            message_class("sensor_msgs/msg/Image"),
+            "bench_image",
+            lambda m: latencies.append((time.time_ns() - (m.header.stamp.sec * 10**9 + m.header.stamp.nanosec)) / 1e6),
+            10,
+        )
     else:
-        node.create_subscription(message_class("geometry_msgs/msg/Twist"), "bench_twist", lambda m: latencies.append(
-            (time.time_ns() / 1e9 - m.angular.z) * 1e3), 10)
+        node.create_subscription(
+            message_class("geometry_msgs/msg/Twist"),
+            "bench_twist",
+            lambda m: latencies.append((time.time_ns() / 1e9 - m.angular.z) * 1e3),
+            10,
+        )
     executor = SingleThreadedExecutor()
     executor.add_node(node)
     print("ready", flush=True)
@@ -157,16 +165,27 @@ def child(role: str, backend: str, case: str, seconds: float) -> None:
 
 def run_case(backend: str, case: str, seconds: float) -> dict:
     env = dict(os.environ)
-    sub = subprocess.Popen([sys.executable, __file__, "--child", "sub", backend, case, str(seconds + 3.0)],
-                           stdout=subprocess.PIPE, text=True, env=env)
+    sub = subprocess.Popen(
+        [sys.executable, __file__, "--child", "sub", backend, case, str(seconds + 3.0)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     assert sub.stdout.readline().strip() == "ready"
     rate = CASES[case]
     sent = (anynav_publish if backend == "anynav" else plain_publish)(case, rate, seconds)
     latencies = json.loads(sub.communicate(timeout=seconds + 30)[0].strip().splitlines()[-1])
     quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [float("nan")] * 99
-    return {"backend": backend, "case": case, "sent": sent, "received": len(latencies),
-            "drops": sent - len(latencies), "rate": len(latencies) / seconds,
-            "p50": quantiles[49], "p99": quantiles[98]}
+    return {
+        "backend": backend,
+        "case": case,
+        "sent": sent,
+        "received": len(latencies),
+        "drops": sent - len(latencies),
+        "rate": len(latencies) / seconds,
+        "p50": quantiles[49],
+        "p99": quantiles[98],
+    }
 
 
 def main() -> None:
@@ -183,16 +202,20 @@ def main() -> None:
     os.environ.setdefault("ROS_DOMAIN_ID", str(random.randint(100, 200)))
     os.environ.setdefault("CYCLONEDDS_URI", interface_config("lo"))  # two processes on loopback only
     rows = [run_case(backend, case, args.seconds) for case in CASES for backend in ("plain", "anynav")]
-    print(f"transport benchmark, {args.seconds:.0f} s per case, loopback, reliable keep-last 10, "
-          f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+    print(
+        f"transport benchmark, {args.seconds:.0f} s per case, loopback, reliable keep-last 10, "
+        f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}"
+    )
     print(f"{'case':<28}{'backend':<16}{'p50 ms':>9}{'p99 ms':>9}{'rate Hz':>10}{'drops':>7}{'p50 ratio':>11}")
     for case in CASES:
         base = next(r for r in rows if r["case"] == case and r["backend"] == "plain")
         for r in (x for x in rows if x["case"] == case):
             label = "640x480 rgb8 Image @30 Hz" if case == "image" else "Twist @1 kHz"
             name = "plain cyclonedds" if r["backend"] == "plain" else "anynav dds"
-            print(f"{label:<28}{name:<16}{r['p50']:>9.3f}{r['p99']:>9.3f}{r['rate']:>10.1f}{r['drops']:>7}"
-                  f"{r['p50'] / base['p50']:>11.2f}")
+            print(
+                f"{label:<28}{name:<16}{r['p50']:>9.3f}{r['p99']:>9.3f}{r['rate']:>10.1f}{r['drops']:>7}"
+                f"{r['p50'] / base['p50']:>11.2f}"
+            )
 
 
 if __name__ == "__main__":

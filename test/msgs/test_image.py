@@ -22,12 +22,21 @@ def padded(pixels: np.ndarray, encoding: str, pad: int, bigendian: bool = False)
     raw = np.ascontiguousarray(rows).view(np.uint8)
     junk = np.full((raw.shape[0], pad), 0xAB, np.uint8)
     data = np.hstack([raw, junk])
-    return new_message("sensor_msgs/msg/Image", height=pixels.shape[0], width=pixels.shape[1], encoding=encoding,
-                       is_bigendian=int(bigendian), step=data.shape[1], data=data.reshape(-1))
+    return new_message(
+        "sensor_msgs/msg/Image",
+        height=pixels.shape[0],
+        width=pixels.shape[1],
+        encoding=encoding,
+        is_bigendian=int(bigendian),
+        step=data.shape[1],
+        data=data.reshape(-1),
+    )
 
 
-@pytest.mark.parametrize("encoding,convert", [
-    ("rgb8", None), ("bgr8", cv2.COLOR_RGB2BGR), ("rgba8", cv2.COLOR_RGB2RGBA), ("bgra8", cv2.COLOR_RGB2BGRA)])
+@pytest.mark.parametrize(
+    "encoding,convert",
+    [("rgb8", None), ("bgr8", cv2.COLOR_RGB2BGR), ("rgba8", cv2.COLOR_RGB2RGBA), ("bgra8", cv2.COLOR_RGB2BGRA)],
+)
 def test_colour_encodings_with_row_padding_give_rgb(encoding, convert):
     native = RGB if convert is None else cv2.cvtColor(RGB, convert)
     msg = padded(native, encoding, pad=3)

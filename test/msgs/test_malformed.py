@@ -13,8 +13,14 @@ from anynav.msgs.pointcloud import pointcloud_to_xyz, xyz_to_pointcloud
 from anynav.ros.dds.node import deserialize, serialize
 from anynav.ros.messages import new_message
 
-TYPES = ["geometry_msgs/msg/Twist", "sensor_msgs/msg/Image", "sensor_msgs/msg/NavSatFix",
-         "sensor_msgs/msg/PointCloud2", "nav_msgs/msg/Path", "std_msgs/msg/String"]
+TYPES = [
+    "geometry_msgs/msg/Twist",
+    "sensor_msgs/msg/Image",
+    "sensor_msgs/msg/NavSatFix",
+    "sensor_msgs/msg/PointCloud2",
+    "nav_msgs/msg/Path",
+    "std_msgs/msg/String",
+]
 
 
 @settings(max_examples=300, deadline=None)
@@ -54,8 +60,15 @@ def test_big_endian_and_non_cdr_headers_are_refused():
     bigendian=st.integers(0, 1),
 )
 def test_images_with_any_header_convert_or_raise_malformed(encoding, height, width, step, size, bigendian):
-    msg = new_message("sensor_msgs/msg/Image", height=height, width=width, step=step, encoding=encoding,
-                      is_bigendian=bigendian, data=np.zeros(size, np.uint8))
+    msg = new_message(
+        "sensor_msgs/msg/Image",
+        height=height,
+        width=width,
+        step=step,
+        encoding=encoding,
+        is_bigendian=bigendian,
+        data=np.zeros(size, np.uint8),
+    )
     try:
         pixels = image_to_numpy(msg)
         assert pixels.shape[:2] == (height, width)
@@ -74,10 +87,19 @@ def test_images_with_any_header_convert_or_raise_malformed(encoding, height, wid
     size=st.integers(0, 200),
 )
 def test_clouds_with_any_layout_convert_or_raise_malformed(offsets, datatype, point_step, width, size):
-    fields = [new_message("sensor_msgs/msg/PointField", name=n, offset=o, datatype=datatype, count=1)
-              for n, o in zip("xyz", offsets)]
-    msg = new_message("sensor_msgs/msg/PointCloud2", height=1, width=width, fields=fields, point_step=point_step,
-                      row_step=point_step * width, data=np.zeros(size, np.uint8))
+    fields = [
+        new_message("sensor_msgs/msg/PointField", name=n, offset=o, datatype=datatype, count=1)
+        for n, o in zip("xyz", offsets)
+    ]
+    msg = new_message(
+        "sensor_msgs/msg/PointCloud2",
+        height=1,
+        width=width,
+        fields=fields,
+        point_step=point_step,
+        row_step=point_step * width,
+        data=np.zeros(size, np.uint8),
+    )
     try:
         assert pointcloud_to_xyz(msg, skip_nans=False).shape == (width, 3)
     except MalformedMessageError as exc:

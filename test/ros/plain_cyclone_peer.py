@@ -6,7 +6,6 @@ Run as a script: `plain_cyclone_peer.py read TOPIC COUNT TIMEOUT` prints receive
 `plain_cyclone_peer.py write TOPIC COUNT` publishes Twists (linear.x = i, angular.z = -i / 2).
 """
 
-
 import json
 import os
 import sys
@@ -48,8 +47,15 @@ def read(topic: str, count: int, timeout: float) -> None:
     while got < count and time.monotonic() < deadline:
         for sample in reader.take(N=100):
             got += 1
-            print(json.dumps({"linear": [sample.linear.x, sample.linear.y, sample.linear.z],
-                              "angular": [sample.angular.x, sample.angular.y, sample.angular.z]}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "linear": [sample.linear.x, sample.linear.y, sample.linear.z],
+                        "angular": [sample.angular.x, sample.angular.y, sample.angular.z],
+                    }
+                ),
+                flush=True,
+            )
         time.sleep(0.01)
 
 

@@ -86,8 +86,11 @@ def to_idl(msg: Any, msgtype: str) -> Any:
             values[name] = to_idl(value, info)
         elif kind in (Nodetype.ARRAY, Nodetype.SEQUENCE):
             (subkind, subinfo), _ = info
-            values[name] = [to_idl(v, subinfo) for v in value] if subkind == Nodetype.NAME else [
-                v.item() if isinstance(v, np.generic) else v for v in value]
+            values[name] = (
+                [to_idl(v, subinfo) for v in value]
+                if subkind == Nodetype.NAME
+                else [v.item() if isinstance(v, np.generic) else v for v in value]
+            )
         else:
             values[name] = value
     return idl_type(msgtype)(**values)

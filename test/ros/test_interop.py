@@ -50,8 +50,9 @@ def test_anynav_node_receives_exact_values_from_plain_cyclone_writer():
     init(args=[])
     node = Node("interop_listener")
     got = []
-    node.create_subscription(message_class("geometry_msgs/msg/Twist"), "/interop_b",
-                             lambda msg: got.append(twist_to_array(msg).tolist()), 10)
+    node.create_subscription(
+        message_class("geometry_msgs/msg/Twist"), "/interop_b", lambda msg: got.append(twist_to_array(msg).tolist()), 10
+    )
     executor = SingleThreadedExecutor()
     executor.add_node(node)
     peer = subprocess.Popen([sys.executable, PEER, "write", "/interop_b", "4"])
@@ -65,9 +66,23 @@ def test_anynav_node_receives_exact_values_from_plain_cyclone_writer():
 def test_topic_echo_shows_messages_from_plain_cyclone_program():
     writer = subprocess.Popen([sys.executable, PEER, "write", "/interop_c", "40"])
     try:
-        echo = subprocess.run([sys.executable, "-m", "anynav.cli.main", "topic", "echo", "/interop_c",
-                               "geometry_msgs/msg/Twist", "--once", "--timeout", "15"],
-                              capture_output=True, text=True, timeout=30)
+        echo = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "anynav.cli.main",
+                "topic",
+                "echo",
+                "/interop_c",
+                "geometry_msgs/msg/Twist",
+                "--once",
+                "--timeout",
+                "15",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     finally:
         writer.kill()
     assert echo.returncode == 0, echo.stderr
@@ -78,9 +93,22 @@ def test_topic_pub_is_received_by_plain_cyclone_program():
     peer = subprocess.Popen([sys.executable, PEER, "read", "/interop_d", "1", "20"], stdout=subprocess.PIPE, text=True)
     try:
         _wait_for_line(peer, "ready")
-        pub = subprocess.run([sys.executable, "-m", "anynav.cli.main", "topic", "pub", "/interop_d",
-                              "geometry_msgs/msg/Twist", "{linear: {x: 0.5}, angular: {z: -0.25}}", "--once"],
-                             capture_output=True, text=True, timeout=30)
+        pub = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "anynav.cli.main",
+                "topic",
+                "pub",
+                "/interop_d",
+                "geometry_msgs/msg/Twist",
+                "{linear: {x: 0.5}, angular: {z: -0.25}}",
+                "--once",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         out, _ = peer.communicate(timeout=25)
     finally:
         peer.kill()

@@ -16,8 +16,12 @@ EXAMPLE = find_params_file("example")
 
 
 def launch(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "anynav.cli.main", "launch", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "anynav.cli.main", "launch", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def read_until(proc: subprocess.Popen, needle: str, timeout: float = 20.0) -> list[str]:
@@ -63,6 +67,7 @@ def test_plan_only_exclude_and_overrides():
 def test_unknown_node_in_file_is_refused_before_start(tmp_path):
     path = tmp_path / "graph.yaml"
     path.write_text("talker:\n  ros__parameters: {}\nteleport:\n  ros__parameters: {}\n")
-    proc = subprocess.run([sys.executable, "-m", "anynav.cli.main", "launch", str(path)],
-                          capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(
+        [sys.executable, "-m", "anynav.cli.main", "launch", str(path)], capture_output=True, text=True, timeout=30
+    )
     assert proc.returncode == 2 and "unknown node(s) ['teleport']" in proc.stderr

@@ -8,14 +8,17 @@ from anynav.ros.errors import InvalidNameError
 from anynav.ros.naming import dds_topic_name, dds_type_name, resolve_topic, ros_topic_name, ros_type_name
 
 
-@pytest.mark.parametrize("topic,ns,expected", [
-    ("cmd_vel", "/", "/cmd_vel"),
-    ("cmd_vel", "/robot1", "/robot1/cmd_vel"),
-    ("/cmd_vel", "/robot1", "/cmd_vel"),
-    ("~/status", "/robot1", "/robot1/mux/status"),
-    ("~", "", "/mux"),
-    ("camera/image_raw", "robot1", "/robot1/camera/image_raw"),
-])
+@pytest.mark.parametrize(
+    "topic,ns,expected",
+    [
+        ("cmd_vel", "/", "/cmd_vel"),
+        ("cmd_vel", "/robot1", "/robot1/cmd_vel"),
+        ("/cmd_vel", "/robot1", "/cmd_vel"),
+        ("~/status", "/robot1", "/robot1/mux/status"),
+        ("~", "", "/mux"),
+        ("camera/image_raw", "robot1", "/robot1/camera/image_raw"),
+    ],
+)
 def test_resolution_matches_rclpy(topic, ns, expected):
     assert resolve_topic(topic, "mux", ns) == expected
 

@@ -94,8 +94,11 @@ def test_remap_from_command_line():
 
 def test_node_process_exits_cleanly_on_sigterm_and_sigint():
     for sig in (signal.SIGTERM, signal.SIGINT):
-        proc = subprocess.Popen([sys.executable, "-m", "anynav.nodes", "talker", "--ros-args", "-p", "rate_hz:=50.0"],
-                                stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "anynav.nodes", "talker", "--ros-args", "-p", "rate_hz:=50.0"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and "published #2" not in proc.stderr.readline():
             pass
@@ -104,7 +107,11 @@ def test_node_process_exits_cleanly_on_sigterm_and_sigint():
 
 
 def test_bad_parameter_exits_2_naming_node_key_and_range():
-    proc = subprocess.run([sys.executable, "-m", "anynav.nodes", "talker", "--ros-args", "-p", "rate_hz:=0.0"],
-                          capture_output=True, text=True, timeout=30)
+    proc = subprocess.run(
+        [sys.executable, "-m", "anynav.nodes", "talker", "--ros-args", "-p", "rate_hz:=0.0"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode == 2
     assert "'/talker'" in proc.stderr and "'rate_hz'" in proc.stderr and "[0.1, 1000.0]" in proc.stderr

@@ -17,16 +17,20 @@ def make_node(tmp_path, text: str, *extra: str, name: str = "follower") -> Node:
 
 
 def declare_follower(node: Node) -> None:
-    node.declare_parameter("rate_hz", 10.0, ParameterDescriptor(
-        floating_point_range=[FloatingPointRange(from_value=1.0, to_value=100.0)]))
-    node.declare_parameter("waypoint_index", 2, ParameterDescriptor(integer_range=[IntegerRange(from_value=0, to_value=7)]))
+    node.declare_parameter(
+        "rate_hz", 10.0, ParameterDescriptor(floating_point_range=[FloatingPointRange(from_value=1.0, to_value=100.0)])
+    )
+    node.declare_parameter(
+        "waypoint_index", 2, ParameterDescriptor(integer_range=[IntegerRange(from_value=0, to_value=7)])
+    )
     node.declare_parameter("allow_reverse", False)
     node.declare_parameter("topics", ["a", "b"])
 
 
 def test_values_from_file_and_command_line(tmp_path):
-    node = make_node(tmp_path, "follower:\n  ros__parameters:\n    rate_hz: 20\n    waypoint_index: 3\n",
-                     "-p", "allow_reverse:=true")
+    node = make_node(
+        tmp_path, "follower:\n  ros__parameters:\n    rate_hz: 20\n    waypoint_index: 3\n", "-p", "allow_reverse:=true"
+    )
     declare_follower(node)
     assert node.get_parameter("rate_hz").value == 20.0 and isinstance(node.get_parameter("rate_hz").value, float)
     assert node.get_parameter("waypoint_index").value == 3
@@ -56,8 +60,11 @@ def test_unknown_key_lists_what_the_node_accepts(tmp_path):
 
 
 def test_wildcard_section_applies_but_is_not_an_unknown_key(tmp_path):
-    node = make_node(tmp_path, "/**:\n  ros__parameters:\n    use_sim_time: true\n    shared_key: 1\n"
-                               "follower:\n  ros__parameters:\n    rate_hz: 5.0\n")
+    node = make_node(
+        tmp_path,
+        "/**:\n  ros__parameters:\n    use_sim_time: true\n    shared_key: 1\n"
+        "follower:\n  ros__parameters:\n    rate_hz: 5.0\n",
+    )
     declare_follower(node)
     node.check_parameters()
     assert node.get_clock().use_sim_time
@@ -70,18 +77,22 @@ def test_other_nodes_sections_do_not_leak(tmp_path):
 
 
 def test_node_rename_and_namespace_from_args(tmp_path):
-    node = make_node(tmp_path, "/robot1/left:\n  ros__parameters:\n    rate_hz: 7.0\n",
-                     "-r", "__node:=left", "-r", "__ns:=/robot1")
+    node = make_node(
+        tmp_path, "/robot1/left:\n  ros__parameters:\n    rate_hz: 7.0\n", "-r", "__node:=left", "-r", "__ns:=/robot1"
+    )
     declare_follower(node)
     assert node.get_fully_qualified_name() == "/robot1/left" and node.get_parameter("rate_hz").value == 7.0
 
 
-@pytest.mark.parametrize("text,match", [
-    ("follower:\n  rate_hz: 1\n", "ros__parameters"),
-    ("- a\n- b\n", "top level"),
-    ("follower: {ros__parameters: [1, 2]}\n", "mapping"),
-    ("follower: {ros__parameters: {a: 1}\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text,match",
+    [
+        ("follower:\n  rate_hz: 1\n", "ros__parameters"),
+        ("- a\n- b\n", "top level"),
+        ("follower: {ros__parameters: [1, 2]}\n", "mapping"),
+        ("follower: {ros__parameters: {a: 1}\n", "not valid YAML"),
+    ],
+)
 def test_bad_params_files_name_the_file(tmp_path, text, match):
     path = tmp_path / "bad.yaml"
     path.write_text(text)

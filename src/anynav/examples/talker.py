@@ -8,8 +8,14 @@ from anynav.ros import FloatingPointRange, Node, ParameterDescriptor, message_cl
 class Talker(Node):
     def __init__(self) -> None:
         super().__init__("talker")
-        self.declare_parameter("rate_hz", 2.0, ParameterDescriptor(
-            description="messages per second", floating_point_range=[FloatingPointRange(from_value=0.1, to_value=1000.0)]))
+        self.declare_parameter(
+            "rate_hz",
+            2.0,
+            ParameterDescriptor(
+                description="messages per second",
+                floating_point_range=[FloatingPointRange(from_value=0.1, to_value=1000.0)],
+            ),
+        )
         self.declare_parameter("text", "hello from anynav", ParameterDescriptor(description="message prefix"))
         self.text = self.get_parameter("text").value
         self.count = 0

@@ -58,10 +58,14 @@ def image_to_numpy(msg: Any) -> np.ndarray:
     """The pixels as (H, W) or (H, W, C) in the message's own encoding; row padding removed."""
     encoding = ENCODINGS.get(msg.encoding)
     if encoding is None:
-        raise MalformedMessageError(IMAGE, "encoding", f"unsupported encoding {msg.encoding!r}; supported: {sorted(ENCODINGS)}")
+        raise MalformedMessageError(
+            IMAGE, "encoding", f"unsupported encoding {msg.encoding!r}; supported: {sorted(ENCODINGS)}"
+        )
     height, width, step = int(msg.height), int(msg.width), int(msg.step)
     if encoding.channels == 2 and width % 2:
-        raise MalformedMessageError(IMAGE, "width", f"{width} is odd; packed 4:2:2 ({msg.encoding}) needs an even width")
+        raise MalformedMessageError(
+            IMAGE, "width", f"{width} is odd; packed 4:2:2 ({msg.encoding}) needs an even width"
+        )
     row_bytes = width * encoding.channels * encoding.dtype.itemsize
     if step < row_bytes:
         raise MalformedMessageError(IMAGE, "step", f"{step} is smaller than width×bytes per pixel = {row_bytes}")

@@ -39,8 +39,15 @@ def navsatfix_to_fix(msg: Any) -> GpsFix:
     cov = np.asarray(msg.position_covariance, dtype=np.float64)
     if cov.size != 9:
         raise MalformedMessageError(NAVSATFIX, "position_covariance", f"{cov.size} values, expected 9")
-    return GpsFix(stamp_to_ns(msg.header.stamp), lat, lon, float(msg.altitude), status, cov.reshape(3, 3),
-                  int(msg.position_covariance_type))
+    return GpsFix(
+        stamp_to_ns(msg.header.stamp),
+        lat,
+        lon,
+        float(msg.altitude),
+        status,
+        cov.reshape(3, 3),
+        int(msg.position_covariance_type),
+    )
 
 
 def fix_to_navsatfix(fix: GpsFix, frame_id: str = "gps_link") -> Any:
@@ -92,8 +99,9 @@ class ImuSample:
 
 
 def imu_to_sample(msg: Any) -> ImuSample:
-    sample = ImuSample(stamp_to_ns(msg.header.stamp), _quat(msg.orientation), _vec(msg.angular_velocity),
-                       _vec(msg.linear_acceleration))
+    sample = ImuSample(
+        stamp_to_ns(msg.header.stamp), _quat(msg.orientation), _vec(msg.angular_velocity), _vec(msg.linear_acceleration)
+    )
     for name in ("orientation", "angular_velocity", "linear_acceleration"):
         if not np.isfinite(getattr(sample, name)).all():
             raise MalformedMessageError("sensor_msgs/msg/Imu", name, "contains NaN or inf")
@@ -127,9 +135,13 @@ class OdometrySample:
 
 def odometry_to_sample(msg: Any) -> OdometrySample:
     sample = OdometrySample(
-        stamp_to_ns(msg.header.stamp), msg.header.frame_id, msg.child_frame_id,
-        _vec(msg.pose.pose.position), _quat(msg.pose.pose.orientation),
-        _vec(msg.twist.twist.linear), _vec(msg.twist.twist.angular),
+        stamp_to_ns(msg.header.stamp),
+        msg.header.frame_id,
+        msg.child_frame_id,
+        _vec(msg.pose.pose.position),
+        _quat(msg.pose.pose.orientation),
+        _vec(msg.twist.twist.linear),
+        _vec(msg.twist.twist.angular),
     )
     for name in ("position", "orientation", "linear_velocity", "angular_velocity"):
         if not np.isfinite(getattr(sample, name)).all():
@@ -139,10 +151,16 @@ def odometry_to_sample(msg: Any) -> OdometrySample:
 
 def odometry_message(sample: OdometrySample) -> Any:
     x, y, z = (float(v) for v in sample.position)
-    pose = new_message("geometry_msgs/msg/Pose", position=new_message("geometry_msgs/msg/Point", x=x, y=y, z=z),
-                       orientation=quaternion_msg(sample.orientation))
-    twist = new_message("geometry_msgs/msg/Twist", linear=vector3_msg(sample.linear_velocity),
-                        angular=vector3_msg(sample.angular_velocity))
+    pose = new_message(
+        "geometry_msgs/msg/Pose",
+        position=new_message("geometry_msgs/msg/Point", x=x, y=y, z=z),
+        orientation=quaternion_msg(sample.orientation),
+    )
+    twist = new_message(
+        "geometry_msgs/msg/Twist",
+        linear=vector3_msg(sample.linear_velocity),
+        angular=vector3_msg(sample.angular_velocity),
+    )
     return new_message(
         "nav_msgs/msg/Odometry",
         header=header(sample.frame_id, sample.stamp_ns),
@@ -154,7 +172,9 @@ def odometry_message(sample: OdometrySample) -> Any:
 
 def path_to_arrays(msg: Any) -> tuple[np.ndarray, np.ndarray]:
     """(N, 3) positions and (N,) yaws of a nav_msgs/Path, in the path's header frame."""
-    positions = np.array([[p.pose.position.x, p.pose.position.y, p.pose.position.z] for p in msg.poses], dtype=np.float64)
+    positions = np.array(
+        [[p.pose.position.x, p.pose.position.y, p.pose.position.z] for p in msg.poses], dtype=np.float64
+    )
     yaws = np.array([yaw_from_quaternion(_quat(p.pose.orientation)) for p in msg.poses], dtype=np.float64)
     if positions.size and not (np.isfinite(positions).all() and np.isfinite(yaws).all()):
         raise MalformedMessageError("nav_msgs/msg/Path", "poses", "contains NaN or inf")
@@ -170,9 +190,11 @@ def arrays_to_path(positions: np.ndarray, yaws: np.ndarray | None, frame_id: str
     poses = []
     for point, yaw in zip(positions, yaws):
         z = float(point[2]) if len(point) == 3 else 0.0
-        pose = new_message("geometry_msgs/msg/Pose",
-                           position=new_message("geometry_msgs/msg/Point", x=float(point[0]), y=float(point[1]), z=z),
-                           orientation=quaternion_msg(quaternion_from_yaw(float(yaw))))
+        pose = new_message(
+            "geometry_msgs/msg/Pose",
+            position=new_message("geometry_msgs/msg/Point", x=float(point[0]), y=float(point[1]), z=z),
+            orientation=quaternion_msg(quaternion_from_yaw(float(yaw))),
+        )
         poses.append(new_message("geometry_msgs/msg/PoseStamped", header=hdr, pose=pose))
     return new_message("nav_msgs/msg/Path", header=hdr, poses=poses)
 
@@ -187,9 +209,12 @@ def twist_to_array(msg: Any) -> np.ndarray:
     return values
 
 
-def twist_message(vx: float, vy: float, wz: float, stamped: bool = False, frame_id: str = "base_link",
-                  stamp_ns: int = 0) -> Any:
-    twist = new_message("geometry_msgs/msg/Twist", linear=vector3_msg((vx, vy, 0.0)), angular=vector3_msg((0.0, 0.0, wz)))
+def twist_message(
+    vx: float, vy: float, wz: float, stamped: bool = False, frame_id: str = "base_link", stamp_ns: int = 0
+) -> Any:
+    twist = new_message(
+        "geometry_msgs/msg/Twist", linear=vector3_msg((vx, vy, 0.0)), angular=vector3_msg((0.0, 0.0, wz))
+    )
     if stamped:
         return new_message("geometry_msgs/msg/TwistStamped", header=header(frame_id, stamp_ns), twist=twist)
     return twist

@@ -34,11 +34,15 @@ def cloud_dtype(msg: Any) -> np.dtype:
     for field in msg.fields:
         base = DATATYPES.get(int(field.datatype))
         if base is None:
-            raise MalformedMessageError(POINTCLOUD2, f"fields[{field.name}].datatype", f"unknown datatype {field.datatype}")
+            raise MalformedMessageError(
+                POINTCLOUD2, f"fields[{field.name}].datatype", f"unknown datatype {field.datatype}"
+            )
         count = max(int(field.count), 1)
         if int(field.offset) + base.itemsize * count > int(msg.point_step):
             raise MalformedMessageError(
-                POINTCLOUD2, f"fields[{field.name}].offset", f"{field.offset} + size runs past point_step {msg.point_step}"
+                POINTCLOUD2,
+                f"fields[{field.name}].offset",
+                f"{field.offset} + size runs past point_step {msg.point_step}",
             )
         names.append(field.name)
         formats.append((base.newbyteorder(order), (count,)) if count > 1 else base.newbyteorder(order))
@@ -58,7 +62,9 @@ def pointcloud_to_structured(msg: Any) -> np.ndarray:
         raise MalformedMessageError(POINTCLOUD2, "row_step", f"{row_step} < width×point_step = {width * point_step}")
     data = np.frombuffer(msg.data, dtype=np.uint8)
     if data.size < row_step * height:
-        raise MalformedMessageError(POINTCLOUD2, "data", f"{data.size} bytes, expected row_step×height = {row_step * height}")
+        raise MalformedMessageError(
+            POINTCLOUD2, "data", f"{data.size} bytes, expected row_step×height = {row_step * height}"
+        )
     rows = data[: row_step * height].reshape(height, row_step)[:, : width * point_step]
     return np.ascontiguousarray(rows).reshape(-1).view(dtype)
 
@@ -68,7 +74,9 @@ def pointcloud_to_xyz(msg: Any, skip_nans: bool = True, fields: tuple[str, str, 
     points = pointcloud_to_structured(msg)
     missing = [name for name in fields if name not in points.dtype.names]
     if missing:
-        raise MalformedMessageError(POINTCLOUD2, "fields", f"no field(s) {missing}; fields are {list(points.dtype.names)}")
+        raise MalformedMessageError(
+            POINTCLOUD2, "fields", f"no field(s) {missing}; fields are {list(points.dtype.names)}"
+        )
     xyz = np.stack([points[name].astype(np.float32) for name in fields], axis=1)
     if skip_nans:
         xyz = xyz[np.isfinite(xyz).all(axis=1)]

@@ -24,8 +24,7 @@ def distro_from_env() -> str:
     name = os.environ.get("ANYNAV_ROS_DISTRO") or os.environ.get("ROS_DISTRO") or DEFAULT_DISTRO
     if name not in DISTROS:
         raise UnknownMessageTypeError(
-            f"ROS distro {name!r} (from ANYNAV_ROS_DISTRO/ROS_DISTRO) is not supported; "
-            f"choose one of {sorted(DISTROS)}"
+            f"ROS distro {name!r} (from ANYNAV_ROS_DISTRO/ROS_DISTRO) is not supported; choose one of {sorted(DISTROS)}"
         )
     return name
 

@@ -21,7 +21,7 @@ import yaml
 
 from anynav.nodes import NODES
 from anynav.ros.errors import ParamsFileError, RosError
-from anynav.ros.params import load_params_file
+from anynav.ros.params import RUNTIME_PARAMETERS, load_params_file
 
 STOP_GRACE_S = 5.0
 TAIL_LINES = 5
@@ -85,19 +85,33 @@ def plan_launch(params_file: Path, only: list[str], exclude: list[str], assignme
             if node in overrides:
                 overrides[node].append(f"{param}:={value}")
             continue
-        targets = [n for n in selected if key in sections.get(n, sections.get("/" + n, {}))]
-        if key == "use_sim_time":
+        shared = any(key in values for pattern, values in sections.items() if pattern.lstrip("/").startswith("**"))
+        if shared or key in RUNTIME_PARAMETERS:
             targets = selected
+        else:
+            targets = [n for n in selected if key in sections.get(n, sections.get("/" + n, {}))]
         if not targets:
-            raise RosError(f"override {assignment!r}: no launched node has {key!r} in {params_file}; use node.{key}:=value")
+            raise RosError(
+                f"override {assignment!r}: no launched node has {key!r} in {params_file}; use node.{key}:=value"
+            )
         for n in targets:
             overrides[n].append(f"{key}:={value}")
     return LaunchPlan(params_file, selected, overrides)
 
 
 def node_command(plan: LaunchPlan, node: str) -> list[str]:
-    command = [sys.executable, "-u", "-m", "anynav.nodes", node, "--ros-args", "-r", f"__node:={node}",
-               "--params-file", str(plan.params_file)]
+    command = [
+        sys.executable,
+        "-u",
+        "-m",
+        "anynav.nodes",
+        node,
+        "--ros-args",
+        "-r",
+        f"__node:={node}",
+        "--params-file",
+        str(plan.params_file),
+    ]
     for assignment in plan.overrides.get(node, []):
         command += ["-p", assignment]
     return command
@@ -130,8 +144,13 @@ class Launcher:
     def start(self) -> None:
         env = dict(os.environ, ANYNAV_BACKEND="dds", PYTHONUNBUFFERED="1")
         for node in self.plan.nodes:
-            proc = subprocess.Popen(node_command(self.plan, node), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    env=env, start_new_session=True)
+            proc = subprocess.Popen(
+                node_command(self.plan, node),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
             self.processes[node] = proc
             self.tails[node] = deque(maxlen=TAIL_LINES)
             thread = threading.Thread(target=self._pump, args=(node, proc.stdout), daemon=True)

@@ -12,6 +12,9 @@ import yaml
 
 from anynav.ros.errors import ParameterError, ParamsFileError
 
+# Parameters every node accepts without declaring them (they configure the runtime, not the node).
+RUNTIME_PARAMETERS = ("use_sim_time", "network_interface")
+
 
 @dataclass
 class FloatingPointRange:
@@ -101,8 +104,17 @@ def coerce(value: Any, expected: ParameterType) -> Any:
         return float(value)
     if expected == ParameterType.DOUBLE_ARRAY and actual == ParameterType.INTEGER_ARRAY:
         return [float(v) for v in value]
-    if isinstance(value, (list, tuple)) and not value and expected in (
-        ParameterType.BOOL_ARRAY, ParameterType.INTEGER_ARRAY, ParameterType.DOUBLE_ARRAY, ParameterType.STRING_ARRAY):
+    if (
+        isinstance(value, (list, tuple))
+        and not value
+        and expected
+        in (
+            ParameterType.BOOL_ARRAY,
+            ParameterType.INTEGER_ARRAY,
+            ParameterType.DOUBLE_ARRAY,
+            ParameterType.STRING_ARRAY,
+        )
+    ):
         return []
     raise ValueError(f"expected {expected.name.lower()}, got {actual.name.lower()} {value!r}")
 
@@ -123,7 +135,11 @@ def check_range(value: Any, descriptor: ParameterDescriptor) -> str | None:
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             continue
-        if isinstance(v, float) and not math.isfinite(v) and (descriptor.floating_point_range or descriptor.integer_range):
+        if (
+            isinstance(v, float)
+            and not math.isfinite(v)
+            and (descriptor.floating_point_range or descriptor.integer_range)
+        ):
             return f"{v} is not finite; allowed range {describe_range(descriptor)}"
         for r in descriptor.floating_point_range:
             if not (r.from_value - 1e-9 <= v <= r.to_value + 1e-9):

@@ -9,13 +9,20 @@ from typing import Any
 import numpy as np
 
 from anynav.ros.errors import ParameterError
+from anynav.ros.params import RUNTIME_PARAMETERS
 
 _TYPECODES = {
-    np.dtype(np.float32): "f", np.dtype(np.float64): "d", np.dtype(np.int8): "b", np.dtype(np.uint8): "B",
-    np.dtype(np.int16): "h", np.dtype(np.uint16): "H", np.dtype(np.int32): "i", np.dtype(np.uint32): "I",
-    np.dtype(np.int64): "q", np.dtype(np.uint64): "Q",
+    np.dtype(np.float32): "f",
+    np.dtype(np.float64): "d",
+    np.dtype(np.int8): "b",
+    np.dtype(np.uint8): "B",
+    np.dtype(np.int16): "h",
+    np.dtype(np.uint16): "H",
+    np.dtype(np.int32): "i",
+    np.dtype(np.uint32): "I",
+    np.dtype(np.int64): "q",
+    np.dtype(np.uint64): "Q",
 }
-RUNTIME_PARAMETERS = ("use_sim_time", "network_interface")
 
 
 def rclpy_message_class(msgtype: str) -> type:
@@ -35,7 +42,7 @@ def rclpy_new_message(msgtype: str, fields: dict[str, Any]) -> Any:
 
 def _element_type(slot_type: str) -> str:
     """'sequence<pkg/Name, 5>' or 'pkg/Name[20]' → 'pkg/Name' (the type of one element)."""
-    inner = slot_type[len("sequence<"):-1] if slot_type.startswith("sequence<") else slot_type
+    inner = slot_type[len("sequence<") : -1] if slot_type.startswith("sequence<") else slot_type
     return inner.split(",")[0].split("[")[0].strip()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -53,8 +54,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("-r", "--rate", type=float, default=1.0, help="publishing rate in Hz")
     p.add_argument("-1", "--once", action="store_true", help="publish one message and exit")
     p.add_argument("-t", "--times", type=int, default=0, help="publish this many messages and exit")
-    p.add_argument("-w", "--wait-matching-subscriptions", type=float, default=2.0,
-                   help="seconds to wait for a subscriber before the first message")
+    p.add_argument(
+        "-w",
+        "--wait-matching-subscriptions",
+        type=float,
+        default=2.0,
+        help="seconds to wait for a subscriber before the first message",
+    )
     _add_qos_arguments(p)
 
     p = sub.add_parser("hz", help="print the average publishing rate")
@@ -67,7 +73,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_qos_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--qos-reliability", choices=["reliable", "best_effort"], help="default: what the publishers offer")
-    p.add_argument("--qos-durability", choices=["volatile", "transient_local"], help="default: what the publishers offer")
+    p.add_argument(
+        "--qos-durability", choices=["volatile", "transient_local"], help="default: what the publishers offer"
+    )
     p.add_argument("--qos-depth", type=int, default=10)
 
 
@@ -79,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"anynav topic {args.topic_command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        return 0
+    except BrokenPipeError:  # `anynav topic echo ... | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     finally:
         default_context.shutdown()
@@ -111,8 +122,10 @@ def _info(args: argparse.Namespace) -> int:
         if args.verbose:
             for e in mine:
                 q = e.qos
-                print(f"  participant {e.participant}: {q.reliability.value}, {q.durability.value}, "
-                      f"{q.history.value} depth {q.depth}")
+                print(
+                    f"  participant {e.participant}: {q.reliability.value}, {q.durability.value}, "
+                    f"{q.history.value} depth {q.depth}"
+                )
     return 0
 
 
@@ -245,5 +258,7 @@ def format_rate(stamps: list[float]) -> str:
     mean = statistics.fmean(periods)
     std = statistics.pstdev(periods) if len(periods) > 1 else 0.0
     rate = 1.0 / mean if mean > 0 else math.inf
-    return (f"average rate: {rate:.3f}\n\tmin: {min(periods):.3f}s max: {max(periods):.3f}s "
-            f"std dev: {std:.5f}s window: {len(stamps)}")
+    return (
+        f"average rate: {rate:.3f}\n\tmin: {min(periods):.3f}s max: {max(periods):.3f}s "
+        f"std dev: {std:.5f}s window: {len(stamps)}"
+    )

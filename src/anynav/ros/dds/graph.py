@@ -51,8 +51,13 @@ class Graph:
                 if topic is None or str(sample.participant_key) == self._own:
                     continue
                 self._endpoints[key] = Endpoint(
-                    kind, topic, ros_type_name(sample.type_name), sample.type_name,
-                    profile_from_cyclone(sample.qos), str(sample.participant_key), key,
+                    kind,
+                    topic,
+                    ros_type_name(sample.type_name),
+                    sample.type_name,
+                    profile_from_cyclone(sample.qos),
+                    str(sample.participant_key),
+                    key,
                 )
         return list(self._endpoints.values())
 

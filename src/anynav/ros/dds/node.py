@@ -23,6 +23,7 @@ from anynav.ros.errors import ParameterError
 from anynav.ros.log import Logger
 from anynav.ros.naming import dds_topic_name, node_fqn, normalize_namespace, resolve_topic, validate_node_name
 from anynav.ros.params import (
+    RUNTIME_PARAMETERS,
     Override,
     Parameter,
     ParameterDescriptor,
@@ -36,8 +37,6 @@ from anynav.ros.qos import QoSProfile, as_profile, qos_profile_clock
 
 ANY_SAMPLE = SampleState.Any | ViewState.Any | InstanceState.Any
 TAKE_BATCH = 256
-# Parameters every node accepts without declaring them (they configure the runtime, not the node).
-RUNTIME_PARAMETERS = ("use_sim_time", "network_interface")
 
 
 def msgtype_of(msg_class: Any) -> str:
@@ -75,7 +74,9 @@ class Publisher:
         self.msgtype = msgtype
         self.topic_name = topic
         self.qos_profile = qos
-        self._writer = DataWriter(node.participant, node.dds_topic(topic, msgtype), cyclone_qos(qos, _type_hash(msgtype)))
+        self._writer = DataWriter(
+            node.participant, node.dds_topic(topic, msgtype), cyclone_qos(qos, _type_hash(msgtype))
+        )
 
     @property
     def topic(self) -> str:
@@ -116,7 +117,9 @@ class Subscription:
         self.raw = raw
         self.dropped = 0
         self._node = node
-        self._reader = DataReader(node.participant, node.dds_topic(topic, msgtype), cyclone_qos(qos, _type_hash(msgtype)))
+        self._reader = DataReader(
+            node.participant, node.dds_topic(topic, msgtype), cyclone_qos(qos, _type_hash(msgtype))
+        )
         self.condition = ReadCondition(self._reader, ANY_SAMPLE)
 
     @property
@@ -230,8 +233,11 @@ class Node:
         self.graph_changed = threading.Event()
 
         self.declare_parameter("use_sim_time", False)
-        self.declare_parameter("network_interface", "", ParameterDescriptor(
-            description="network interface DDS binds to ('' = CYCLONEDDS_URI or automatic)"))
+        self.declare_parameter(
+            "network_interface",
+            "",
+            ParameterDescriptor(description="network interface DDS binds to ('' = CYCLONEDDS_URI or automatic)"),
+        )
         self.participant = self.context.participant(self.get_parameter("network_interface").value)
         if self.get_parameter("use_sim_time").value:
             self._clock.use_sim_time = True
@@ -335,7 +341,9 @@ class Node:
         try:
             expected = type_of(value)
         except ValueError as exc:
-            raise ParameterError(f"node {self.get_fully_qualified_name()!r}: parameter {name!r} default: {exc}") from None
+            raise ParameterError(
+                f"node {self.get_fully_qualified_name()!r}: parameter {name!r} default: {exc}"
+            ) from None
         source = "default"
         override = None if ignore_override else self._overrides.get(name)
         if override is not None:

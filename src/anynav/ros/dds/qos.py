@@ -15,7 +15,9 @@ def cyclone_qos(profile: QoSProfile, type_hash: str | None = None) -> Qos:
         Policy.Reliability.Reliable(RELIABLE_MAX_BLOCKING)
         if profile.reliability is ReliabilityPolicy.RELIABLE
         else Policy.Reliability.BestEffort,
-        Policy.History.KeepLast(profile.depth) if profile.history is HistoryPolicy.KEEP_LAST else Policy.History.KeepAll,
+        Policy.History.KeepLast(profile.depth)
+        if profile.history is HistoryPolicy.KEEP_LAST
+        else Policy.History.KeepAll,
         Policy.Durability.TransientLocal
         if profile.durability is DurabilityPolicy.TRANSIENT_LOCAL
         else Policy.Durability.Volatile,
