@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
 import threading
@@ -77,6 +78,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"language instruction, published latched on {INSTRUCTION_TOPIC} once the graph is up "
                              f"(selects config/{LANGUAGE_GRAPH}.yaml unless --graph is given)")
     parser.add_argument("--vla", metavar="URL", help="VLA server of the graph's vla node: vla.server:=URL")
+    parser.add_argument("--network-interface", default="lo", metavar="NIC",
+                        help="interface the simulated graph's DDS uses (default lo: nothing leaves this machine; "
+                             "give your LAN interface to watch the sim from another ROS 2 machine)")
 
 
 class UsageError(Exception):
@@ -84,6 +88,8 @@ class UsageError(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
+    # The sim, its graph and the recorder are all on this machine: keep DDS on one interface.
+    os.environ["ANYNAV_NETWORK_INTERFACE"] = args.network_interface
     try:
         job = _prepare(args)
     except (UsageError, SimError, RosError, yaml.YAMLError, OSError) as exc:
