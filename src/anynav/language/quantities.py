@@ -60,7 +60,7 @@ SPECIAL = r"(?:an?\s+)?(?:quarter(?:\s+of\s+an?)?|half(?:\s+an?)?|full|complete)
 NUMBER = (
     r"(?P<minus>-\s*)?"
     r"(?:(?P<pi_coef>\d+(?:\.\d+)?)\s*\*?\s*)?(?P<pi>π|pi)(?:\s*/\s*(?P<pi_div>\d+(?:\.\d+)?))?(?![a-z])"
-    r"|(?P<minus2>-\s*)?(?P<digits>\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<minus2>-\s*)?(?P<digits>(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?)"
     rf"|(?P<words>{_HUNDREDS}|{_WORDS})(?![a-z])"
     rf"|(?P<one>an?|half\s+an?)(?=\s+{UNIT})"
 )
