@@ -1,4 +1,4 @@
-"""Which VLA client a `server` URL names: tcp://host:port is NaVILA's own server, http(s)://host:port/v1 an OpenAI-compatible one."""
+"""Which VLA client a `server` URL names: tcp:// is NaVILA's own server, http(s)://.../v1 an OpenAI-compatible one."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ def make_client(
         port = parts.port
     except ValueError as exc:
         raise LanguageConfigError(f"server={url!r}: {exc}; expected {ALLOWED_FORMS}") from None
+    if parts.scheme not in ("tcp", "http", "https"):
+        raise LanguageConfigError(f"server={url!r}: unknown scheme {parts.scheme!r}; expected {ALLOWED_FORMS}")
     if not parts.hostname:
         raise LanguageConfigError(f"server={url!r} names no host; expected {ALLOWED_FORMS}")
     if parts.scheme == "tcp":
@@ -69,16 +71,14 @@ def make_client(
                 retry_backoff_s=settings.retry_backoff_s,
             )
         )
-    if parts.scheme in ("http", "https"):
-        config = OpenAIChatConfig(
-            base_url=url,
-            model=settings.model,
-            api_key=settings.api_key,
-            timeout_s=settings.timeout_s,
-            max_attempts=settings.max_attempts,
-            retry_backoff_s=settings.retry_backoff_s,
-            max_tokens=settings.max_tokens,
-            temperature=settings.temperature,
-        )
-        return OpenAIChatClient(config, environ)
-    raise LanguageConfigError(f"server={url!r}: unknown scheme {parts.scheme!r}; expected {ALLOWED_FORMS}")
+    config = OpenAIChatConfig(
+        base_url=url,
+        model=settings.model,
+        api_key=settings.api_key,
+        timeout_s=settings.timeout_s,
+        max_attempts=settings.max_attempts,
+        retry_backoff_s=settings.retry_backoff_s,
+        max_tokens=settings.max_tokens,
+        temperature=settings.temperature,
+    )
+    return OpenAIChatClient(config, environ)

@@ -1,4 +1,4 @@
-"""The `executor` node: runs each /instruction as velocity segments on /cmd_vel/language, asking the vla node for every next action.
+"""The `executor` node: each /instruction as velocity segments on /cmd_vel/language, asking the vla node for actions.
 
 /instruction (latched String; empty text cancels) starts an instruction and pre-empts the one
 running; /estop (latched Bool) true stops at once and refuses instructions while pressed. The
@@ -17,7 +17,7 @@ from typing import Any
 
 from anynav.language.config import ExecutorConfig
 from anynav.language.diagnostics import Level, diagnostic_array
-from anynav.language.errors import InstructionError, ProtocolError
+from anynav.language.errors import ProtocolError
 from anynav.language.executor import ActionExecutor, ExecutorOutput, ExecutorState
 from anynav.language.motion import Pose2D
 from anynav.language.node_params import declare_bool, declare_float, declare_int, declare_str
@@ -27,6 +27,7 @@ from anynav.msgs.navigation import odometry_to_sample, twist_message
 from anynav.ros import (
     QOS_LATCHED,
     Node,
+    QoSProfile,
     message_class,
     new_message,
     qos_profile_sensor_data,
@@ -42,7 +43,9 @@ class ExecutorNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("executor", **kwargs)
-        rate_hz = declare_float(self, "rate_hz", 50.0, 1.0, 200.0, "velocity command rate while an instruction runs (Hz)")
+        rate_hz = declare_float(
+            self, "rate_hz", 50.0, 1.0, 200.0, "velocity command rate while an instruction runs (Hz)"
+        )
         config = ExecutorConfig(
             forward_speed_mps=declare_float(
                 self, "forward_speed_mps", 0.5, 0.01, 2.0, "|vx| of forward segments (NaVILA: 0.5 m/s)"
@@ -54,10 +57,19 @@ class ExecutorNode(Node):
                 self, "closed_loop", True, "end a segment when odometry shows the distance or angle reached"
             ),
             timeout_factor=declare_float(
-                self, "timeout_factor", 1.5, 1.0, 5.0, "closed loop: a segment ends at this multiple of its nominal time"
+                self,
+                "timeout_factor",
+                1.5,
+                1.0,
+                5.0,
+                "closed loop: a segment ends at this multiple of its nominal time",
             ),
             query_timeout_s=declare_float(
-                self, "watchdog_s", 12.0, 0.05, 600.0,
+                self,
+                "watchdog_s",
+                12.0,
+                0.05,
+                600.0,
                 "no answer from the vla node within this time: stop and fail (keep above the vla's retries)",
             ),
             max_parse_failures=declare_int(
@@ -71,7 +83,9 @@ class ExecutorNode(Node):
             self, "stop_hold_s", 1.0, 0.0, 10.0, "after an instruction ends, zero is repeated this long, then silence"
         )
         odom_topic = declare_str(self, "odom_topic", "/odom", "nav_msgs/Odometry of the robot")
-        output_topic = declare_str(self, "output_topic", "/cmd_vel/language", "velocity output (the mux's language input)")
+        output_topic = declare_str(
+            self, "output_topic", "/cmd_vel/language", "velocity output (the mux's language input)"
+        )
 
         self.core = ActionExecutor(config, EXACT_PARSER)
         self.session = secrets.token_hex(4)
@@ -86,12 +100,20 @@ class ExecutorNode(Node):
 
         string = message_class("std_msgs/msg/String")
         self.cmd_pub = self.create_publisher(message_class("geometry_msgs/msg/Twist"), output_topic, 10)
-        self.query_pub = self.create_publisher(string, "/vla/query", 10)
+        # Latched: a vla node that starts (or restarts) after a query was sent still gets it.
+        self.query_pub = self.create_publisher(string, "/vla/query", QOS_LATCHED)
         self.diag_pub = self.create_publisher(message_class("diagnostic_msgs/msg/DiagnosticArray"), "/diagnostics", 10)
+        # Two e-stop readers, as the mux has: a volatile one hears every publisher of /estop, a
+        # transient-local one also the value a latched publisher sent before this node started.
+        # Created first, they are dispatched first: an instruction in the same wake-up is refused.
+        flag = message_class("std_msgs/msg/Bool")
+        self.create_subscription(flag, "/estop", self.on_estop, QoSProfile(depth=10))
+        self.create_subscription(flag, "/estop", self.on_estop, QOS_LATCHED)
         self.create_subscription(string, "/instruction", self.on_instruction, QOS_LATCHED)
-        self.create_subscription(message_class("std_msgs/msg/Bool"), "/estop", self.on_estop, QOS_LATCHED)
         self.create_subscription(string, "/vla/action", self.on_action, 10)
-        self.create_subscription(message_class("nav_msgs/msg/Odometry"), odom_topic, self.on_odom, qos_profile_sensor_data)
+        self.create_subscription(
+            message_class("nav_msgs/msg/Odometry"), odom_topic, self.on_odom, qos_profile_sensor_data
+        )
         self.create_timer(1.0 / rate_hz, self.on_tick)
         self.create_timer(DIAGNOSTICS_PERIOD_S, self.publish_diagnostics)
         self.get_logger().info(
@@ -113,10 +135,7 @@ class ExecutorNode(Node):
             return
         self.episode += 1
         self._estopped = False
-        try:
-            self._apply(self.core.start(self._now_s(), text))
-        except InstructionError as exc:
-            self.get_logger().warn(str(exc))
+        self._apply(self.core.start(self._now_s(), text))
 
     def on_estop(self, msg: Any) -> None:
         pressed = bool(msg.data)
@@ -196,7 +215,11 @@ class ExecutorNode(Node):
         }
         self.diag_pub.publish(
             diagnostic_array(
-                self.get_clock().now().nanoseconds, self.get_name(), level.get(state, Level.OK), self.core.reason, values
+                self.get_clock().now().nanoseconds,
+                self.get_name(),
+                level.get(state, Level.OK),
+                self.core.reason,
+                values,
             )
         )
 

@@ -17,7 +17,9 @@ def declare_float(node: Any, name: str, default: float, low: float, high: float,
 
 def declare_int(node: Any, name: str, default: int, low: int, high: int, description: str) -> int:
     """Declare an integer parameter limited to [low, high] and return its value."""
-    descriptor = ParameterDescriptor(description=description, integer_range=[IntegerRange(from_value=low, to_value=high)])
+    descriptor = ParameterDescriptor(
+        description=description, integer_range=[IntegerRange(from_value=low, to_value=high)]
+    )
     return int(node.declare_parameter(name, int(default), descriptor).value)
 
 

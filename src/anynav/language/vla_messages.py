@@ -79,7 +79,9 @@ class QueryMessage:
         if not instruction.strip():
             raise ProtocolError(f"{where}: empty instruction")
         return cls(
-            _field(data, "session", str, where), _count(data, "episode", where), _count(data, "request_id", where),
+            _field(data, "session", str, where),
+            _count(data, "episode", where),
+            _count(data, "request_id", where),
             instruction,
         )
 
@@ -110,8 +112,14 @@ def action_from_dict(data: object, text: str, where: str) -> Action:
         raise ProtocolError(f"{where}: unknown action kind {data.get('kind')!r}; known: {known}") from None
     magnitude = float(_field(data, "magnitude", (int, float), where))
     requested = float(_field(data, "requested", (int, float), where))
-    limit = 0.0 if kind is ActionKind.STOP else (EXACT_PARSER.max_angle_rad if kind.is_turn else EXACT_PARSER.max_distance_m)
-    if not (math.isfinite(magnitude) and 0.0 <= magnitude <= limit) or (kind is not ActionKind.STOP and magnitude == 0.0):
+    limit = (
+        0.0
+        if kind is ActionKind.STOP
+        else (EXACT_PARSER.max_angle_rad if kind.is_turn else EXACT_PARSER.max_distance_m)
+    )
+    if not (math.isfinite(magnitude) and 0.0 <= magnitude <= limit) or (
+        kind is not ActionKind.STOP and magnitude == 0.0
+    ):
         raise ProtocolError(f"{where}: {kind.value} magnitude {magnitude!r} outside (0, {limit:g}]")
     notes = data.get("notes", [])
     if not isinstance(notes, list) or not all(isinstance(note, str) for note in notes):
@@ -201,7 +209,14 @@ class ActionMessage:
         if not (math.isfinite(latency) and latency >= 0.0):
             raise ProtocolError(f"{where}: latency_s={latency!r} must be a finite number >= 0")
         return cls(
-            _field(data, "session", str, where), _count(data, "episode", where), _count(data, "request_id", where),
-            _field(data, "instruction", str, where), reply, error, action, parse_error, latency,
+            _field(data, "session", str, where),
+            _count(data, "episode", where),
+            _count(data, "request_id", where),
+            _field(data, "instruction", str, where),
+            reply,
+            error,
+            action,
+            parse_error,
+            latency,
             _count(data, "attempts", where),
         )

@@ -15,7 +15,6 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -36,11 +35,11 @@ from anynav.msgs.errors import MalformedMessageError
 from anynav.msgs.image import compressed_to_rgb, image_to_rgb
 from anynav.msgs.navigation import odometry_to_sample, twist_to_array
 from anynav.msgs.time import stamp_to_ns
-from anynav.ros import Node, message_class, new_message, qos_profile_sensor_data, run_node
+from anynav.ros import QOS_LATCHED, Node, message_class, new_message, qos_profile_sensor_data, run_node
 
 TRANSPORTS = ("compressed", "raw")
-POLL_PERIOD_S = 0.01
-"""How often finished queries are collected: the most an answer waits before it is published."""
+POLL_PERIOD_S = 0.002
+"""How often finished queries are collected while any is out: the most an answer waits to be published."""
 COMMAND_FRESH_S = 0.5
 """A velocity command older than this no longer counts as 'the robot is commanded to move'."""
 DIAGNOSTICS_PERIOD_S = 1.0
@@ -52,46 +51,84 @@ class VlaNode(Node):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("vla", **kwargs)
         server = declare_str(
-            self, "server", "tcp://127.0.0.1:54321",
+            self,
+            "server",
+            "tcp://127.0.0.1:54321",
             "tcp://host:port: NaVILA's vlm_server.py; http(s)://host:port/v1: OpenAI-compatible chat completions",
         )
         settings = QuerySettings(
             timeout_s=declare_float(self, "timeout_s", 5.0, 0.01, 600.0, "deadline of one request to the server (s)"),
-            max_attempts=declare_int(self, "max_attempts", 2, 1, 10, "requests per query (connection failures and timeouts are retried)"),
+            max_attempts=declare_int(
+                self, "max_attempts", 2, 1, 10, "requests per query (connection failures and timeouts are retried)"
+            ),
             retry_backoff_s=declare_float(self, "retry_backoff_s", 0.25, 0.0, 60.0, "pause between attempts (s)"),
             model=declare_str(self, "model", "", "OpenAI-compatible: served model name ('' = $ANYNAV_VLA_MODEL)"),
             api_key=declare_str(
                 self, "api_key", "", "OpenAI-compatible: bearer token ('' = $ANYNAV_VLA_API_KEY or $OPENAI_API_KEY)"
             ),
             max_tokens=declare_int(self, "max_tokens", 64, 1, 4096, "OpenAI-compatible: generation limit"),
-            temperature=declare_float(self, "temperature", 0.0, 0.0, 2.0, "OpenAI-compatible: 0 decodes greedily as NaVILA"),
+            temperature=declare_float(
+                self, "temperature", 0.0, 0.0, 2.0, "OpenAI-compatible: 0 decodes greedily as NaVILA"
+            ),
         )
-        camera_topic = declare_str(self, "camera_topic", "/camera/image_raw", "base camera topic (image_transport style)")
-        transport = declare_str(self, "image_transport", "compressed", "compressed: <camera_topic>/compressed (JPEG); raw: sensor_msgs/Image")
+        camera_topic = declare_str(
+            self, "camera_topic", "/camera/image_raw", "base camera topic (image_transport style)"
+        )
+        transport = declare_str(
+            self,
+            "image_transport",
+            "compressed",
+            "compressed: <camera_topic>/compressed (JPEG); raw: sensor_msgs/Image",
+        )
         self.camera_timeout_s = declare_float(
-            self, "camera_timeout_s", 1.0, 0.05, 60.0, "a query fails when the newest camera frame is older than this"
+            self,
+            "camera_timeout_s",
+            1.0,
+            0.05,
+            60.0,
+            "frames older than this are stale: a query waits this long for a fresh one, then fails",
         )
-        odom_topic = declare_str(self, "odom_topic", "/odom", "odometry that spaces history frames by distance and angle")
+        odom_topic = declare_str(
+            self, "odom_topic", "/odom", "odometry that spaces history frames by distance and angle"
+        )
         self.odom_timeout_s = declare_float(self, "odom_timeout_s", 0.5, 0.01, 10.0, "older odometry is not used")
         command_topic = declare_str(
             self, "command_topic", "/cmd_vel/language", "the executor's output: spaces frames by time while it moves"
         )
         history_config = FrameHistoryConfig(
-            frame_interval_s=declare_float(self, "frame_interval_s", 0.5, 0.01, 10.0, "seconds of motion per frame without odometry"),
+            frame_interval_s=declare_float(
+                self, "frame_interval_s", 0.5, 0.01, 10.0, "seconds of motion per frame without odometry"
+            ),
             frame_distance_m=declare_float(self, "frame_distance_m", 0.25, 0.01, 5.0, "metres of travel per frame"),
-            frame_angle_rad=math.radians(declare_float(self, "frame_angle_deg", 15.0, 0.1, 180.0, "degrees of turn per frame")),
+            frame_angle_rad=math.radians(
+                declare_float(self, "frame_angle_deg", 15.0, 0.1, 180.0, "degrees of turn per frame")
+            ),
             num_frames=declare_int(self, "num_frames", 8, 2, 64, "frames per query (NaVILA-8f: 7 history + current)"),
-            image_size=declare_int(self, "image_size", 384, 32, 2048, "frames are stretched to this square size (SigLIP: 384)"),
+            image_size=declare_int(
+                self, "image_size", 384, 32, 2048, "frames are stretched to this square size (SigLIP: 384)"
+            ),
             jpeg_quality=declare_int(self, "jpeg_quality", 75, 10, 100, "JPEG quality of the frames sent"),
-            max_frames=declare_int(self, "max_frames", 1024, 16, 100000, "history length at which every second frame is dropped"),
+            max_frames=declare_int(
+                self, "max_frames", 1024, 16, 100000, "history length at which every second frame is dropped"
+            ),
         )
         self.parser_config = ParserConfig(
-            snap_to_trained=declare_bool(self, "snap_to_trained", True, "snap to NaVILA's 25/50/75 cm and 15/30/45 deg"),
-            allow_backward=declare_bool(self, "allow_backward", False, "accept 'move backward' (the camera cannot see behind)"),
-            max_distance_m=declare_float(self, "max_distance_m", 0.75, 0.01, 5.0, "longest segment when not snapping (m)"),
-            max_angle_rad=math.radians(declare_float(self, "max_angle_deg", 45.0, 0.1, 360.0, "largest turn when not snapping (deg)")),
+            snap_to_trained=declare_bool(
+                self, "snap_to_trained", True, "snap to NaVILA's 25/50/75 cm and 15/30/45 deg"
+            ),
+            allow_backward=declare_bool(
+                self, "allow_backward", False, "accept 'move backward' (the camera cannot see behind)"
+            ),
+            max_distance_m=declare_float(
+                self, "max_distance_m", 0.75, 0.01, 5.0, "longest segment when not snapping (m)"
+            ),
+            max_angle_rad=math.radians(
+                declare_float(self, "max_angle_deg", 45.0, 0.1, 360.0, "largest turn when not snapping (deg)")
+            ),
         )
-        max_in_flight = declare_int(self, "max_in_flight", 3, 1, 16, "queries running at once (older ones finish in the background)")
+        max_in_flight = declare_int(
+            self, "max_in_flight", 3, 1, 16, "queries running at once (older ones finish in the background)"
+        )
         if transport not in TRANSPORTS:
             raise LanguageConfigError(f"image_transport={transport!r}: expected one of {', '.join(TRANSPORTS)}")
 
@@ -103,6 +140,7 @@ class VlaNode(Node):
         self._ids = itertools.count(1)
         self._pending: dict[int, tuple[QueryMessage, float]] = {}
         self._episode: tuple[str, int] | None = None
+        self._waiting: list[tuple[QueryMessage, float, int]] = []
         self._frame_ns: int | None = None
         self._pose: Pose2D | None = None
         self._pose_ns = 0
@@ -115,16 +153,19 @@ class VlaNode(Node):
         self.raw_pub = self.create_publisher(string, "/vla/raw", 10)
         self.action_pub = self.create_publisher(string, "/vla/action", 10)
         self.diag_pub = self.create_publisher(message_class("diagnostic_msgs/msg/DiagnosticArray"), "/diagnostics", 10)
-        self.create_subscription(string, "/vla/query", self.on_query, 10)
+        self.create_subscription(string, "/vla/query", self.on_query, QOS_LATCHED)
         if transport == "compressed":
             image_type, self._decode = "sensor_msgs/msg/CompressedImage", compressed_to_rgb
             camera_topic = camera_topic.rstrip("/") + "/compressed"
         else:
             image_type, self._decode = "sensor_msgs/msg/Image", image_to_rgb
         self.create_subscription(message_class(image_type), camera_topic, self.on_image, qos_profile_sensor_data)
-        self.create_subscription(message_class("nav_msgs/msg/Odometry"), odom_topic, self.on_odom, qos_profile_sensor_data)
+        self.create_subscription(
+            message_class("nav_msgs/msg/Odometry"), odom_topic, self.on_odom, qos_profile_sensor_data
+        )
         self.create_subscription(message_class("geometry_msgs/msg/Twist"), command_topic, self.on_command, 10)
-        self.create_timer(POLL_PERIOD_S, self.on_poll)
+        self.poll_timer = self.create_timer(POLL_PERIOD_S, self.on_poll)
+        self.poll_timer.cancel()  # runs only while queries are out
         self.create_timer(DIAGNOSTICS_PERIOD_S, self.publish_diagnostics)
         self.get_logger().info(
             f"vla ready: {self.server}, {settings.max_attempts} x {settings.timeout_s:g} s per query "
@@ -134,10 +175,11 @@ class VlaNode(Node):
     # Sensors
     def on_image(self, msg: Any) -> None:
         now_ns = self.get_clock().now().nanoseconds
-        frame: Callable[[], np.ndarray] = lambda: self._decode(msg)  # noqa: E731 - decoded only if kept
         try:
             stamp_ns = stamp_to_ns(msg.header.stamp) or now_ns
-            self.history.offer(stamp_ns / 1e9, frame, pose=self._fresh_pose(now_ns), moving=self._moving(now_ns))
+            self.history.offer(  # the frame is decoded only if the history keeps it
+                stamp_ns / 1e9, lambda: self._decode(msg), pose=self._fresh_pose(now_ns), moving=self._moving(now_ns)
+            )
         except (FrameError, MalformedMessageError) as exc:
             self.stats["bad_frames"] += 1
             self.get_logger().warn(f"camera frame dropped: {exc}", throttle_duration_sec=1.0)
@@ -168,33 +210,59 @@ class VlaNode(Node):
             self.get_logger().warn(f"ignoring a malformed query: {exc}", throttle_duration_sec=1.0)
             return
         received = time.monotonic()
+        # The executor waits on its newest query only: older ones still waiting for the camera go.
+        self._waiting = [waiting for waiting in self._waiting if waiting[0].session != query.session]
+        if (query.session, query.episode) != self._episode:
+            self._episode = (query.session, query.episode)
+            try:
+                self.history.reset()  # a new instruction: a new history, starting from the current view
+            except (FrameError, MalformedMessageError) as exc:
+                self._answer(query, _failed(f"camera: {exc}"), received)
+                return
+        self._waiting.append((query, received, self.get_clock().now().nanoseconds))
+        self._serve_waiting()
+        if self.poll_timer.is_canceled():
+            self.poll_timer.reset()
+
+    def _serve_waiting(self) -> None:
+        """Send the queries whose camera view is fresh; fail those that waited camera_timeout_s for one."""
+        now_ns = self.get_clock().now().nanoseconds
+        waiting, self._waiting = self._waiting, []
+        for query, received, received_ns in waiting:
+            problem = self._camera_problem(now_ns)
+            if problem is None:
+                self._submit(query, received)
+            elif now_ns - received_ns >= self.camera_timeout_s * 1e9:
+                self._answer(query, _failed(f"camera: {problem}"), received)
+            else:
+                self._waiting.append((query, received, received_ns))
+
+    def _camera_problem(self, now_ns: int) -> str | None:
+        if self._frame_ns is None:
+            return f"no camera frame within camera_timeout_s={self.camera_timeout_s:g} s; not asking the VLA blind"
+        age_s = (now_ns - self._frame_ns) / 1e9
+        if age_s > self.camera_timeout_s:
+            return f"newest camera frame is {age_s:.2f} s old (camera_timeout_s={self.camera_timeout_s:g} s)"
+        return None
+
+    def _submit(self, query: QueryMessage, received: float) -> None:
         try:
-            images = self._frames_for(query)
+            images = self.history.sample()
         except (FrameError, MalformedMessageError) as exc:
-            self._answer(query, QueryResult(None, (Attempt(0.0, f"camera: {exc}"),), 0.0), received)
+            self._answer(query, _failed(f"camera: {exc}"), received)
             return
         internal_id = next(self._ids)
         self._pending[internal_id] = (query, received)
         self.runner.submit(internal_id, images, query.instruction)
 
-    def _frames_for(self, query: QueryMessage) -> list[bytes]:
-        """The query's frames; a new instruction (episode) starts a new history first."""
-        episode = (query.session, query.episode)
-        if episode != self._episode:
-            self._episode = episode
-            self.history.reset()
-        now_ns = self.get_clock().now().nanoseconds
-        if self._frame_ns is None:
-            raise FrameError("no camera frame received yet; not asking the VLA blind")
-        age_s = (now_ns - self._frame_ns) / 1e9
-        if age_s > self.camera_timeout_s:
-            raise FrameError(f"newest camera frame is {age_s:.2f} s old (camera_timeout_s {self.camera_timeout_s:g})")
-        return self.history.sample()
-
     def on_poll(self) -> None:
+        if self._waiting:
+            self._serve_waiting()
         for internal_id, result in self.runner.poll():
             query, received = self._pending.pop(internal_id)
             self._answer(query, result, received)
+        if not self._waiting and not self._pending:
+            self.poll_timer.cancel()
 
     def _answer(self, query: QueryMessage, result: QueryResult, received: float) -> None:
         """Publish the raw reply and the parsed answer, log them, count them."""
@@ -215,8 +283,16 @@ class VlaNode(Node):
             if raw:
                 self.raw_pub.publish(new_message("std_msgs/msg/String", data=raw.decode("utf-8", "replace")))
         answer = ActionMessage(
-            query.session, query.episode, query.request_id, query.instruction, result.text, result.error,
-            action, parse_error, latency, len(result.attempts),
+            query.session,
+            query.episode,
+            query.request_id,
+            query.instruction,
+            result.text,
+            result.error,
+            action,
+            parse_error,
+            latency,
+            len(result.attempts),
         )
         self._last = answer
         self.action_pub.publish(new_message("std_msgs/msg/String", data=answer.to_json()))
@@ -237,7 +313,10 @@ class VlaNode(Node):
         if last is not None and last.error is not None:
             level, message = Level.ERROR, f"last query failed: {last.error}"
         elif camera_age is None or camera_age > self.camera_timeout_s:
-            level, message = Level.WARN, "no camera frames" if camera_age is None else f"camera silent for {camera_age:.1f} s"
+            level, message = (
+                Level.WARN,
+                "no camera frames" if camera_age is None else f"camera silent for {camera_age:.1f} s",
+            )
         else:
             level, message = Level.OK, "ready"
         values = {
@@ -263,6 +342,11 @@ class VlaNode(Node):
 
     def _moving(self, now_ns: int) -> bool:
         return self._command_moving and 0 <= now_ns - self._command_ns <= COMMAND_FRESH_S * 1e9
+
+
+def _failed(reason: str) -> QueryResult:
+    """The result of a query that never reached the server."""
+    return QueryResult(None, (Attempt(0.0, reason),), 0.0)
 
 
 def main(args: list[str] | None = None) -> None:
