@@ -24,6 +24,7 @@ import numpy as np
 import yaml
 
 from anynav.data.cli import runtime_samples
+from anynav.language.instruct_cli import Progress
 from anynav.data.recorder import BagRecorder, RecorderConfig
 from anynav.data.session import record
 from anynav.data.status import human_bytes
@@ -51,6 +52,7 @@ DEFAULT_GRAPH = "sim"
 LANGUAGE_GRAPH = "sim_language"
 STATUS_TOPIC = "/sim/status"
 INSTRUCTION_TOPIC = "/instruction"
+INSTRUCTION_SETTLE_S = 2.0  # wall time the run goes on after the executor ends the instruction
 #: Wall time allowed on top of the mission's own timeout for start-up and shutdown, seconds.
 STARTUP_MARGIN_S = 60.0
 #: After the graph is stopped, how long the recorder may still take what is in flight, seconds.
@@ -214,12 +216,15 @@ class _Watch:
     trajectory: list[tuple[float, float, float]] = field(default_factory=list)
     latest: MissionStatus | None = None
     bad: int = 0
+    instruction: Progress | None = None  # the executor's outcome of --instruction, from /diagnostics
 
 
 def _execute(job: _Job) -> int:
     default_context.init([])
     start = job.scenario.robot
     watch = _Watch(trajectory=[(start.x, start.y, math.radians(start.yaw_deg))])
+    if job.instruction is not None:
+        watch.instruction = Progress(job.instruction)
     status_node, executor, instruction_pub = _status_node(watch, job.instruction is not None)
     recording = _Recording.start(job.out / "bag") if job.record else None
     log = (job.out / "graph.log").open("w")
@@ -261,6 +266,9 @@ def _status_node(watch: _Watch, with_instruction: bool) -> tuple[Node, SingleThr
     node.create_subscription(string, STATUS_TOPIC, on_status,
                              QoSProfile(depth=10, durability=DurabilityPolicy.TRANSIENT_LOCAL))
     instruction_pub = node.create_publisher(string, INSTRUCTION_TOPIC, QOS_LATCHED) if with_instruction else None
+    if watch.instruction is not None:
+        node.create_subscription(message_class("diagnostic_msgs/msg/DiagnosticArray"), "/diagnostics",
+                                 watch.instruction.on_diagnostics, 10)
     executor = SingleThreadedExecutor()
     executor.add_node(node)
     return node, executor, instruction_pub
@@ -274,6 +282,7 @@ def _watch_run(job: _Job, launcher: Launcher, executor: SingleThreadedExecutor, 
     waiter.start()
     deadline = time.monotonic() + job.wall_limit_s
     next_line = time.monotonic() + 1.0
+    settle_until = 0.0
     while True:
         executor.spin_once(0.1)
         if instruction_pub is not None and instruction_pub.get_subscription_count() > 0:
@@ -286,6 +295,11 @@ def _watch_run(job: _Job, launcher: Launcher, executor: SingleThreadedExecutor, 
             print(watch.latest.progress() if watch.latest else "waiting for the sim ...", flush=True)
         if watch.latest is not None and watch.latest.done:
             return "done"
+        if watch.instruction is not None and watch.instruction.outcome:
+            # Run on briefly so the status, the bag and the picture show where the robot came to rest.
+            settle_until = settle_until or now + INSTRUCTION_SETTLE_S
+            if now >= settle_until:
+                return f"instruction {watch.instruction.outcome}"
         if graph_exit:
             return "died"
         if interrupted.is_set():
@@ -302,7 +316,7 @@ def _report(job: _Job, watch: _Watch, ending: str, bag_line: str, launcher: Laun
         for node, tail in launcher.tails.items():
             for line in tail:
                 print(f"  [{node}] {line}", file=sys.stderr)
-    elif ending != "done":
+    elif ending != "done" and not ending.startswith("instruction"):
         print(f"anynav sim: stopped before the mission ended ({ending})", file=sys.stderr)
     if watch.bad:
         print(f"ignored {watch.bad} /sim/status messages that were not the sim's JSON", file=sys.stderr)
@@ -320,6 +334,10 @@ def _report(job: _Job, watch: _Watch, ending: str, bag_line: str, launcher: Laun
     print(f"trajectory: {picture}")
     print(f"bag: {bag_line}")
     print(f"logs: {out / 'graph.log'}")
+    if watch.instruction is not None:
+        outcome = watch.instruction.outcome or "unfinished"
+        print(f"instruction {job.instruction!r}: {outcome} {watch.instruction.reason}".rstrip())
+        return 0 if outcome == "done" and not summary.collisions else 1
     return 0 if status.state == "succeeded" else 1
 
 
