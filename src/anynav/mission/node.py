@@ -91,7 +91,8 @@ class MissionNode(Node):
         self.runner = MissionRunner(mission, config)
         self.fix: GpsFix | None = None
         self.heading: tuple[int, float] | None = None  # (stamp_ns, ENU heading)
-        self.last_command: dict[str, Any] | None = None
+        self.last_command: dict[str, Any] | None = None  # with "seq", so a client can tell its reply from older ones
+        self.commands = 0
         self.status: MissionStatus | None = None
         self._auto_started = False
         self._reported_state = self.runner.state
@@ -149,13 +150,14 @@ class MissionNode(Node):
         text = str(msg.data).strip()
         verb, _, argument = text.partition(" ")
         now = self.now_ns()
+        self.commands += 1
         try:
             message = self.run_command(verb, argument.strip(), now)
         except MissionError as exc:
-            self.last_command = {"command": text, "ok": False, "message": str(exc)}
+            self.last_command = {"seq": self.commands, "command": text, "ok": False, "message": str(exc)}
             self.get_logger().warn(f"command {text!r} refused: {exc}")
         else:
-            self.last_command = {"command": text, "ok": True, "message": message}
+            self.last_command = {"seq": self.commands, "command": text, "ok": True, "message": message}
             self.get_logger().info(f"command {text!r}: {message}")
         self.step(now, report=True)
 
@@ -200,7 +202,8 @@ class MissionNode(Node):
                 self._auto_started = True
                 self.runner.start(self.fix, now)
                 message = "started on the first adequate fix"
-                self.last_command = {"command": "auto_start", "ok": True, "message": message}
+                self.commands += 1
+                self.last_command = {"seq": self.commands, "command": "auto_start", "ok": True, "message": message}
                 self.get_logger().info(f"auto_start: {message}")
         self.step(now)
 

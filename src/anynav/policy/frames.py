@@ -56,7 +56,7 @@ class StaticFrames:
         self._parent[child] = (parent, pose)
 
     def lookup(self, target: str, source: str) -> np.ndarray:
-        """4x4 transform taking points in ``source`` to ``target``; PolicyInputError when the tree does not link them."""
+        """4x4 transform taking points in ``source`` to ``target``; PolicyInputError when nothing links them."""
         target, source = target.lstrip("/"), source.lstrip("/")
         if target == source:
             return np.eye(4)
@@ -64,7 +64,9 @@ class StaticFrames:
         root_t, pose_t = self._to_root(target)
         if root_s != root_t:
             known = ", ".join(sorted(set(self._parent) | {p for p, _ in self._parent.values()})) or "none"
-            raise PolicyInputError(f"no static transform links {source!r} to {target!r} (frames on /tf_static: {known})")
+            raise PolicyInputError(
+                f"no static transform links {source!r} to {target!r} (frames on /tf_static: {known})"
+            )
         return np.linalg.inv(pose_t) @ pose_s
 
     def transform_points(self, points: np.ndarray, target: str, source: str) -> np.ndarray:

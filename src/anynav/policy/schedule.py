@@ -23,7 +23,7 @@ class TickSchedule:
         (camera stamps jitter), [0, 0.5).
     """
 
-    def __init__(self, rate_hz: float, early_fraction: float = 0.25) -> None:
+    def __init__(self, rate_hz: float, early_fraction: float = 0.1) -> None:
         if not (math.isfinite(rate_hz) and 0.0 < rate_hz <= 100.0):
             raise PolicyConfigError(f"rate_hz={rate_hz!r} must be in (0, 100] Hz")
         if not (math.isfinite(early_fraction) and 0.0 <= early_fraction < 0.5):
