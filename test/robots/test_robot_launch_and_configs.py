@@ -21,8 +21,10 @@ from bridge_helpers import ros_args
 from anynav.control.follower_node import FollowerNode
 from anynav.control.mux_node import MuxNode
 from anynav.locomotion.node import LocomotionNode
+from anynav.mission.node import MissionNode
 from anynav.nodes import NODES
 from anynav.perception.heightmap_node import HeightMapNode
+from anynav.policy.node import PolicyNode
 from anynav.robots.bridges.go1 import Go1Bridge
 from anynav.robots.bridges.go2 import Go2Bridge
 from anynav.robots.bridges.h1 import H1Bridge
@@ -44,6 +46,8 @@ NODE_CLASSES: dict[str, Callable[..., Any]] = {
     "bridge_t1": T1Bridge,
     "mux": MuxNode,
     "follower": FollowerNode,
+    "mission": MissionNode,
+    "policy": PolicyNode,
     "heightmap": HeightMapNode,
     "locomotion": LocomotionNode,
     "go2_emulator": functools.partial(UnitreeEmulatorNode, "go2"),
