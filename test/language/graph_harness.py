@@ -11,10 +11,10 @@ from typing import Any, Self
 
 import numpy as np
 
-from anynav.language.diagnostics import status_values
 from anynav.language.executor_node import ExecutorNode
 from anynav.language.vla_messages import ActionMessage
 from anynav.language.vla_node import VlaNode
+from anynav.msgs.diagnostics import status_values
 from anynav.msgs.image import numpy_to_image, rgb_to_compressed
 from anynav.msgs.navigation import OdometrySample, odometry_message, quaternion_from_yaw, twist_to_array
 from anynav.ros import QOS_LATCHED, Node, message_class, new_message, qos_profile_sensor_data

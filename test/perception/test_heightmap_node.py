@@ -13,7 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "control"))
 from graph_probe import Graph, graph_fixture  # noqa: E402, F401  (the `graph` fixture)
 
-from anynav.control.diagnostics import Level, level_of  # noqa: E402
+from anynav.msgs.diagnostics import Level, level_of  # noqa: E402
 from anynav.msgs.navigation import OdometrySample, odometry_message  # noqa: E402
 from anynav.msgs.pointcloud import xyz_to_pointcloud  # noqa: E402
 from anynav.perception.heightmap import Go2LidarLayout, HeightMapBuilder  # noqa: E402

@@ -15,7 +15,7 @@ from policy_helpers import Exported, random_images
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "control"))
 from graph_probe import Graph, graph_fixture  # noqa: E402, F401  (the `graph` fixture)
 
-from anynav.control.diagnostics import Level, level_of  # noqa: E402
+from anynav.msgs.diagnostics import Level, level_of  # noqa: E402
 from anynav.msgs.image import numpy_to_image, rgb_to_compressed  # noqa: E402
 from anynav.msgs.navigation import (  # noqa: E402
     OdometrySample,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from anynav.control.diagnostics import Level, level_of
+from anynav.msgs.diagnostics import Level, level_of
 from anynav.msgs.navigation import twist_message
 from anynav.ros import (
     Node,

@@ -7,7 +7,7 @@ import json
 import pytest
 from bridge_helpers import FAST, SENSOR, Bench, link_status, ros_args
 
-from anynav.control.diagnostics import Level
+from anynav.msgs.diagnostics import Level
 from anynav.robots.booster import loco
 from anynav.robots.bridges.go1 import Go1Bridge
 from anynav.robots.bridges.t1 import T1Bridge

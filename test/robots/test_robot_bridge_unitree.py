@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from bridge_helpers import FAST, SENSOR, Bench, link_status, ros_args
 
-from anynav.control.diagnostics import Level
+from anynav.msgs.diagnostics import Level
 from anynav.msgs.navigation import yaw_from_quaternion
 from anynav.robots.bridges.go2 import Go2Bridge
 from anynav.robots.bridges.h1 import H1Bridge

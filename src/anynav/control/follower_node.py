@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from anynav.control.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, diagnostic_array
 from anynav.control.errors import PathError
 from anynav.control.follower import Follower, FollowerConfig
-from anynav.control.parameters import declare
+from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, diagnostic_array
 from anynav.msgs.errors import MessageError
 from anynav.msgs.navigation import path_to_arrays, twist_message
 from anynav.msgs.time import stamp_to_ns
 from anynav.ros import Node, message_class, run_node
+from anynav.ros.parameters import declare
 
 
 class FollowerNode(Node):

@@ -15,11 +15,10 @@ import math
 import time
 from typing import Any
 
-from anynav.control.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, diagnostic_array
 from anynav.control.errors import EstopResetError
 from anynav.control.mux import MuxConfig, MuxInput, MuxOutput, TwistMux
-from anynav.control.parameters import declare
 from anynav.control.velocity import STOP, Velocity
+from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, diagnostic_array
 from anynav.msgs.errors import MessageError
 from anynav.msgs.navigation import twist_message, twist_to_array
 from anynav.ros import (
@@ -29,6 +28,7 @@ from anynav.ros import (
     message_class,
     run_node,
 )
+from anynav.ros.parameters import declare
 
 INPUTS = ("teleop", "language", "autonomy")  # highest priority first; the e-stop is above them all
 NOT_FINITE = Velocity(math.nan, math.nan, math.nan)

@@ -16,12 +16,11 @@ import secrets
 from typing import Any
 
 from anynav.language.config import ExecutorConfig
-from anynav.language.diagnostics import Level, diagnostic_array
 from anynav.language.errors import ProtocolError
 from anynav.language.executor import ActionExecutor, ExecutorOutput, ExecutorState
 from anynav.language.motion import Pose2D
-from anynav.language.node_params import declare_bool, declare_float, declare_int, declare_str
 from anynav.language.vla_messages import EXACT_PARSER, ActionMessage, QueryMessage, canonical_reply
+from anynav.msgs.diagnostics import Check, Level, diagnostic_array
 from anynav.msgs.errors import MalformedMessageError
 from anynav.msgs.navigation import odometry_to_sample, twist_message
 from anynav.ros import (
@@ -33,6 +32,7 @@ from anynav.ros import (
     qos_profile_sensor_data,
     run_node,
 )
+from anynav.ros.parameters import declare
 
 ACTIVE = (ExecutorState.QUERYING, ExecutorState.EXECUTING)
 DIAGNOSTICS_PERIOD_S = 1.0
@@ -43,48 +43,66 @@ class ExecutorNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("executor", **kwargs)
-        rate_hz = declare_float(
-            self, "rate_hz", 50.0, 1.0, 200.0, "velocity command rate while an instruction runs (Hz)"
+        rate_hz = float(
+            declare(self, "rate_hz", 50.0, "velocity command rate while an instruction runs (Hz)", 1.0, 200.0)
         )
         config = ExecutorConfig(
-            forward_speed_mps=declare_float(
-                self, "forward_speed_mps", 0.5, 0.01, 2.0, "|vx| of forward segments (NaVILA: 0.5 m/s)"
+            forward_speed_mps=float(
+                declare(self, "forward_speed_mps", 0.5, "|vx| of forward segments (NaVILA: 0.5 m/s)", 0.01, 2.0)
             ),
-            turn_rate_radps=declare_float(
-                self, "turn_rate_radps", math.pi / 6.0, 0.01, 4.0, "|wz| of turns (NaVILA: pi/6 rad/s)"
+            turn_rate_radps=float(
+                declare(self, "turn_rate_radps", float(math.pi / 6.0), "|wz| of turns (NaVILA: pi/6 rad/s)", 0.01, 4.0)
             ),
-            closed_loop=declare_bool(
-                self, "closed_loop", True, "end a segment when odometry shows the distance or angle reached"
+            closed_loop=bool(
+                declare(self, "closed_loop", True, "end a segment when odometry shows the distance or angle reached")
             ),
-            timeout_factor=declare_float(
+            timeout_factor=float(
+                declare(
+                    self,
+                    "timeout_factor",
+                    1.5,
+                    "closed loop: a segment ends at this multiple of its nominal time",
+                    1.0,
+                    5.0,
+                )
+            ),
+            query_timeout_s=float(
+                declare(
+                    self,
+                    "watchdog_s",
+                    12.0,
+                    "no answer from the vla node within this time: stop and fail (keep above the vla's retries)",
+                    0.05,
+                    600.0,
+                )
+            ),
+            max_parse_failures=int(
+                declare(self, "max_parse_failures", 3, "replies without an action re-asked before failing", 0, 100)
+            ),
+        )
+        self.odom_timeout_s = float(
+            declare(
                 self,
-                "timeout_factor",
-                1.5,
+                "odom_timeout_s",
+                0.5,
+                "odometry older than this is not used (segments run open loop)",
+                0.01,
+                10.0,
+            )
+        )
+        self.stop_hold_s = float(
+            declare(
+                self,
+                "stop_hold_s",
                 1.0,
-                5.0,
-                "closed loop: a segment ends at this multiple of its nominal time",
-            ),
-            query_timeout_s=declare_float(
-                self,
-                "watchdog_s",
-                12.0,
-                0.05,
-                600.0,
-                "no answer from the vla node within this time: stop and fail (keep above the vla's retries)",
-            ),
-            max_parse_failures=declare_int(
-                self, "max_parse_failures", 3, 0, 100, "replies without an action re-asked before failing"
-            ),
+                "after an instruction ends, zero is repeated this long, then silence",
+                0.0,
+                10.0,
+            )
         )
-        self.odom_timeout_s = declare_float(
-            self, "odom_timeout_s", 0.5, 0.01, 10.0, "odometry older than this is not used (segments run open loop)"
-        )
-        self.stop_hold_s = declare_float(
-            self, "stop_hold_s", 1.0, 0.0, 10.0, "after an instruction ends, zero is repeated this long, then silence"
-        )
-        odom_topic = declare_str(self, "odom_topic", "/odom", "nav_msgs/Odometry of the robot")
-        output_topic = declare_str(
-            self, "output_topic", "/cmd_vel/language", "velocity output (the mux's language input)"
+        odom_topic = str(declare(self, "odom_topic", "/odom", "nav_msgs/Odometry of the robot"))
+        output_topic = str(
+            declare(self, "output_topic", "/cmd_vel/language", "velocity output (the mux's language input)")
         )
 
         self.core = ActionExecutor(config, EXACT_PARSER)
@@ -215,11 +233,8 @@ class ExecutorNode(Node):
         }
         self.diag_pub.publish(
             diagnostic_array(
+                [Check(self.get_name(), level.get(state, Level.OK), self.core.reason, values)],
                 self.get_clock().now().nanoseconds,
-                self.get_name(),
-                level.get(state, Level.OK),
-                self.core.reason,
-                values,
             )
         )
 

@@ -15,9 +15,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from anynav.language.diagnostics import status_values
 from anynav.language.errors import ProtocolError
 from anynav.language.vla_messages import ActionMessage
+from anynav.msgs.diagnostics import status_values
 from anynav.ros import QOS_LATCHED, Node, SingleThreadedExecutor, init, message_class, new_message, ok, shutdown
 
 DELIVERY_S = 0.5

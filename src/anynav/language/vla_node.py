@@ -22,20 +22,20 @@ import numpy as np
 from anynav.language.actions import Action
 from anynav.language.clients import Attempt, QueryResult
 from anynav.language.config import FrameHistoryConfig, ParserConfig
-from anynav.language.diagnostics import Level, diagnostic_array
 from anynav.language.endpoint import QuerySettings, describe_server, make_client
 from anynav.language.errors import FrameError, LanguageConfigError, ProtocolError
 from anynav.language.history import FrameHistory
 from anynav.language.motion import Pose2D
-from anynav.language.node_params import declare_bool, declare_float, declare_int, declare_str
 from anynav.language.parser import parse_reply
 from anynav.language.runner import QueryRunner
 from anynav.language.vla_messages import ActionMessage, QueryMessage
+from anynav.msgs.diagnostics import Check, Level, diagnostic_array
 from anynav.msgs.errors import MalformedMessageError
 from anynav.msgs.image import compressed_to_rgb, image_to_rgb
 from anynav.msgs.navigation import odometry_to_sample, twist_to_array
 from anynav.msgs.time import stamp_to_ns
 from anynav.ros import QOS_LATCHED, Node, message_class, new_message, qos_profile_sensor_data, run_node
+from anynav.ros.parameters import declare
 
 TRANSPORTS = ("compressed", "raw")
 POLL_PERIOD_S = 0.002
@@ -50,84 +50,107 @@ class VlaNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("vla", **kwargs)
-        server = declare_str(
-            self,
-            "server",
-            "tcp://127.0.0.1:54321",
-            "tcp://host:port: NaVILA's vlm_server.py; http(s)://host:port/v1: OpenAI-compatible chat completions",
+        server = str(
+            declare(
+                self,
+                "server",
+                "tcp://127.0.0.1:54321",
+                "tcp://host:port: NaVILA's vlm_server.py; http(s)://host:port/v1: OpenAI-compatible chat completions",
+            )
         )
         settings = QuerySettings(
-            timeout_s=declare_float(self, "timeout_s", 5.0, 0.01, 600.0, "deadline of one request to the server (s)"),
-            max_attempts=declare_int(
-                self, "max_attempts", 2, 1, 10, "requests per query (connection failures and timeouts are retried)"
+            timeout_s=float(declare(self, "timeout_s", 5.0, "deadline of one request to the server (s)", 0.01, 600.0)),
+            max_attempts=int(
+                declare(
+                    self,
+                    "max_attempts",
+                    2,
+                    "requests per query (connection failures and timeouts are retried)",
+                    1,
+                    10,
+                )
             ),
-            retry_backoff_s=declare_float(self, "retry_backoff_s", 0.25, 0.0, 60.0, "pause between attempts (s)"),
-            model=declare_str(self, "model", "", "OpenAI-compatible: served model name ('' = $ANYNAV_VLA_MODEL)"),
-            api_key=declare_str(
-                self, "api_key", "", "OpenAI-compatible: bearer token ('' = $ANYNAV_VLA_API_KEY or $OPENAI_API_KEY)"
+            retry_backoff_s=float(declare(self, "retry_backoff_s", 0.25, "pause between attempts (s)", 0.0, 60.0)),
+            model=str(declare(self, "model", "", "OpenAI-compatible: served model name ('' = $ANYNAV_VLA_MODEL)")),
+            api_key=str(
+                declare(
+                    self,
+                    "api_key",
+                    "",
+                    "OpenAI-compatible: bearer token ('' = $ANYNAV_VLA_API_KEY or $OPENAI_API_KEY)",
+                )
             ),
-            max_tokens=declare_int(self, "max_tokens", 64, 1, 4096, "OpenAI-compatible: generation limit"),
-            temperature=declare_float(
-                self, "temperature", 0.0, 0.0, 2.0, "OpenAI-compatible: 0 decodes greedily as NaVILA"
+            max_tokens=int(declare(self, "max_tokens", 64, "OpenAI-compatible: generation limit", 1, 4096)),
+            temperature=float(
+                declare(self, "temperature", 0.0, "OpenAI-compatible: 0 decodes greedily as NaVILA", 0.0, 2.0)
             ),
         )
-        camera_topic = declare_str(
-            self, "camera_topic", "/camera/image_raw", "base camera topic (image_transport style)"
+        camera_topic = str(
+            declare(self, "camera_topic", "/camera/image_raw", "base camera topic (image_transport style)")
         )
-        transport = declare_str(
-            self,
-            "image_transport",
-            "compressed",
-            "compressed: <camera_topic>/compressed (JPEG); raw: sensor_msgs/Image",
+        transport = str(
+            declare(
+                self,
+                "image_transport",
+                "compressed",
+                "compressed: <camera_topic>/compressed (JPEG); raw: sensor_msgs/Image",
+            )
         )
-        self.camera_timeout_s = declare_float(
-            self,
-            "camera_timeout_s",
-            1.0,
-            0.05,
-            60.0,
-            "frames older than this are stale: a query waits this long for a fresh one, then fails",
+        self.camera_timeout_s = float(
+            declare(
+                self,
+                "camera_timeout_s",
+                1.0,
+                "frames older than this are stale: a query waits this long for a fresh one, then fails",
+                0.05,
+                60.0,
+            )
         )
-        odom_topic = declare_str(
-            self, "odom_topic", "/odom", "odometry that spaces history frames by distance and angle"
+        odom_topic = str(
+            declare(self, "odom_topic", "/odom", "odometry that spaces history frames by distance and angle")
         )
-        self.odom_timeout_s = declare_float(self, "odom_timeout_s", 0.5, 0.01, 10.0, "older odometry is not used")
-        command_topic = declare_str(
-            self, "command_topic", "/cmd_vel/language", "the executor's output: spaces frames by time while it moves"
+        self.odom_timeout_s = float(declare(self, "odom_timeout_s", 0.5, "older odometry is not used", 0.01, 10.0))
+        command_topic = str(
+            declare(
+                self,
+                "command_topic",
+                "/cmd_vel/language",
+                "the executor's output: spaces frames by time while it moves",
+            )
         )
         history_config = FrameHistoryConfig(
-            frame_interval_s=declare_float(
-                self, "frame_interval_s", 0.5, 0.01, 10.0, "seconds of motion per frame without odometry"
+            frame_interval_s=float(
+                declare(self, "frame_interval_s", 0.5, "seconds of motion per frame without odometry", 0.01, 10.0)
             ),
-            frame_distance_m=declare_float(self, "frame_distance_m", 0.25, 0.01, 5.0, "metres of travel per frame"),
+            frame_distance_m=float(declare(self, "frame_distance_m", 0.25, "metres of travel per frame", 0.01, 5.0)),
             frame_angle_rad=math.radians(
-                declare_float(self, "frame_angle_deg", 15.0, 0.1, 180.0, "degrees of turn per frame")
+                float(declare(self, "frame_angle_deg", 15.0, "degrees of turn per frame", 0.1, 180.0))
             ),
-            num_frames=declare_int(self, "num_frames", 8, 2, 64, "frames per query (NaVILA-8f: 7 history + current)"),
-            image_size=declare_int(
-                self, "image_size", 384, 32, 2048, "frames are stretched to this square size (SigLIP: 384)"
+            num_frames=int(declare(self, "num_frames", 8, "frames per query (NaVILA-8f: 7 history + current)", 2, 64)),
+            image_size=int(
+                declare(self, "image_size", 384, "frames are stretched to this square size (SigLIP: 384)", 32, 2048)
             ),
-            jpeg_quality=declare_int(self, "jpeg_quality", 75, 10, 100, "JPEG quality of the frames sent"),
-            max_frames=declare_int(
-                self, "max_frames", 1024, 16, 100000, "history length at which every second frame is dropped"
+            jpeg_quality=int(declare(self, "jpeg_quality", 75, "JPEG quality of the frames sent", 10, 100)),
+            max_frames=int(
+                declare(self, "max_frames", 1024, "history length at which every second frame is dropped", 16, 100000)
             ),
         )
         self.parser_config = ParserConfig(
-            snap_to_trained=declare_bool(
-                self, "snap_to_trained", True, "snap to NaVILA's 25/50/75 cm and 15/30/45 deg"
+            snap_to_trained=bool(
+                declare(self, "snap_to_trained", True, "snap to NaVILA's 25/50/75 cm and 15/30/45 deg")
             ),
-            allow_backward=declare_bool(
-                self, "allow_backward", False, "accept 'move backward' (the camera cannot see behind)"
+            allow_backward=bool(
+                declare(self, "allow_backward", False, "accept 'move backward' (the camera cannot see behind)")
             ),
-            max_distance_m=declare_float(
-                self, "max_distance_m", 0.75, 0.01, 5.0, "longest segment when not snapping (m)"
+            max_distance_m=float(
+                declare(self, "max_distance_m", 0.75, "longest segment when not snapping (m)", 0.01, 5.0)
             ),
             max_angle_rad=math.radians(
-                declare_float(self, "max_angle_deg", 45.0, 0.1, 360.0, "largest turn when not snapping (deg)")
+                float(declare(self, "max_angle_deg", 45.0, "largest turn when not snapping (deg)", 0.1, 360.0))
             ),
         )
-        max_in_flight = declare_int(
-            self, "max_in_flight", 3, 1, 16, "queries running at once (older ones finish in the background)"
+        max_in_flight = int(
+            declare(self, "max_in_flight", 3, "queries running at once (older ones finish in the background)", 1, 16)
         )
         if transport not in TRANSPORTS:
             raise LanguageConfigError(f"image_transport={transport!r}: expected one of {', '.join(TRANSPORTS)}")
@@ -329,7 +352,7 @@ class VlaNode(Node):
             "last_latency_s": "" if last is None else f"{last.latency_s:.3f}",
             "last_reply": "" if last is None or last.text is None else last.text,
         }
-        self.diag_pub.publish(diagnostic_array(now_ns, self.get_name(), level, message, values))
+        self.diag_pub.publish(diagnostic_array([Check(self.get_name(), level, message, values)], now_ns))
 
     def destroy_node(self) -> None:
         self.runner.close(0.5)

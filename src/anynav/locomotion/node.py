@@ -36,8 +36,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from anynav.control.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array
-from anynav.control.parameters import choice, declare
 from anynav.locomotion.controller import ControlStep, LocomotionController
 from anynav.locomotion.errors import ControllerConfigError, StateError
 from anynav.locomotion.inputs import JointNameMap, StateInputs, height_map_sample
@@ -46,10 +44,12 @@ from anynav.locomotion.safety import MAP_FALLBACKS, Mode, SafetyConfig
 from anynav.locomotion.spec import HEIGHT_MAP_TERM
 from anynav.locomotion.state import HeightMapSample, VelocityCommand
 from anynav.locomotion.velocity import VelocityLimits, VelocityShaper
+from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array
 from anynav.msgs.navigation import twist_message
 from anynav.msgs.time import header
 from anynav.ros import QOS_LATCHED, Node, QoSProfile, message_class, new_message, qos_profile_sensor_data, run_node
 from anynav.ros.launcher import config_dirs
+from anynav.ros.parameters import choice, declare
 
 MODES = ("velocity", "policy")
 JOINT_COMMAND = "anynav_msgs/msg/JointCommand"

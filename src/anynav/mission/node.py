@@ -22,8 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from anynav.control.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array, freshness
-from anynav.control.parameters import choice, declare
 from anynav.mission.datum import DatumConfig
 from anynav.mission.errors import MissionConfigError, MissionError
 from anynav.mission.fix import FixPolicy, check_fix
@@ -31,6 +29,7 @@ from anynav.mission.formats import load_mission
 from anynav.mission.goal import heading_enu
 from anynav.mission.runner import MissionConfig, MissionRunner, MissionState, MissionStatus
 from anynav.mission.waypoint import Mission
+from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array, freshness
 from anynav.msgs.errors import MalformedMessageError
 from anynav.msgs.navigation import (
     GpsFix,
@@ -44,6 +43,7 @@ from anynav.msgs.navigation import (
 )
 from anynav.msgs.time import header, stamp_to_ns
 from anynav.ros import QOS_LATCHED, Node, message_class, new_message, qos_profile_sensor_data, run_node
+from anynav.ros.parameters import choice, declare
 
 YAW_SOURCES = ("imu", "odom")
 COMMANDS = ("start", "pause", "resume", "cancel", "log_fix")

@@ -23,8 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from anynav.control.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array
-from anynav.control.parameters import choice, declare
+from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array
 from anynav.msgs.errors import MalformedMessageError
 from anynav.msgs.image import numpy_to_image
 from anynav.msgs.pointcloud import pointcloud_to_xyz
@@ -40,6 +39,7 @@ from anynav.perception.heightmap import (
 )
 from anynav.perception.pose_history import PoseHistory, PoseHistoryConfig, mount_matrix
 from anynav.ros import Node, message_class, new_message, qos_profile_sensor_data, run_node
+from anynav.ros.parameters import choice, declare
 
 FLOAT_ARRAY = "std_msgs/msg/Float32MultiArray"
 #: Go2 L1 in base_link (go2_description radar_joint): 0.28945 m ahead, 4.7 cm down, pitched 2.8782 rad

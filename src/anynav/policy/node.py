@@ -26,8 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from anynav.control.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array, freshness
-from anynav.control.parameters import choice, declare
+from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array, freshness
 from anynav.msgs.errors import MessageError
 from anynav.msgs.image import compressed_to_rgb, image_to_rgb
 from anynav.msgs.navigation import arrays_to_path, odometry_to_sample, yaw_from_quaternion
@@ -54,6 +53,7 @@ from anynav.ros import (
     qos_profile_sensor_data,
     run_node,
 )
+from anynav.ros.parameters import choice, declare
 
 POLICIES = ("baseline", "logonav", "citywalker")
 TRANSPORTS = ("raw", "compressed")

@@ -24,10 +24,10 @@ import numpy as np
 import yaml
 
 from anynav.data.cli import runtime_samples
-from anynav.language.instruct_cli import Progress
 from anynav.data.recorder import BagRecorder, RecorderConfig
 from anynav.data.session import record
 from anynav.data.status import human_bytes
+from anynav.language.instruct_cli import Progress
 from anynav.mission import GeoPoint, Mission, Waypoint, save_mission
 from anynav.msgs.errors import MalformedMessageError
 from anynav.ros.dds.context import default_context

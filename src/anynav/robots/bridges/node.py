@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from anynav.control.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, diagnostic_array
 from anynav.control.velocity import Velocity
+from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, diagnostic_array
 from anynav.msgs.errors import MalformedMessageError
 from anynav.msgs.navigation import (
     ImuSample,

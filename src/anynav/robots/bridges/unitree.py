@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from anynav.control.diagnostics import Level
+from anynav.msgs.diagnostics import Level
 from anynav.robots.bridges.core import RateLimiter
 from anynav.robots.bridges.lowlevel import JointTargets, MotionSwitcher, MotorLayout
 from anynav.robots.bridges.node import (

@@ -77,7 +77,14 @@ def level_of(status: Any) -> Level:
     return Level(raw[0] if isinstance(raw, (bytes, bytearray)) else int(raw))
 
 
+def status_values(status: Any) -> dict[str, str]:
+    """A received DiagnosticStatus's key values as a dict."""
+    return {item.key: item.value for item in status.values}
+
+
 def _text(value: object) -> str:
+    if value is None:
+        return ""
     if isinstance(value, float):
         return "nan" if math.isnan(value) else f"{value:.4g}"
     return str(value)
