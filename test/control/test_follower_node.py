@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
 
 from anynav.control.follower_node import FollowerNode
 from anynav.control.mux_node import MuxNode
 from anynav.msgs.navigation import arrays_to_path
+from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
 
 TWIST = "geometry_msgs/msg/Twist"
 PATH = "nav_msgs/msg/Path"

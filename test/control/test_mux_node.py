@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 
-from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
-
 from anynav.control.mux_node import MuxNode
 from anynav.msgs.navigation import twist_message
 from anynav.ros import QOS_LATCHED, new_message
+from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
 
 TWIST = "geometry_msgs/msg/Twist"
 BOOL = "std_msgs/msg/Bool"

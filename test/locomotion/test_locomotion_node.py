@@ -18,16 +18,14 @@ import numpy as np
 import pytest
 from locomotion_helpers import CONFIG_DIR, write_linear_policy
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "control"))
-from graph_probe import Graph, graph_fixture  # noqa: E402, F401  (the `graph` fixture)
-
-from anynav.locomotion.errors import ControllerConfigError, SpecError  # noqa: E402
-from anynav.locomotion.node import LocomotionNode  # noqa: E402
-from anynav.locomotion.spec import LocomotionSpec, load_spec  # noqa: E402
-from anynav.msgs.diagnostics import level_of  # noqa: E402
-from anynav.msgs.navigation import twist_message  # noqa: E402
-from anynav.robots.bridges.lowlevel import GO2_LAYOUT  # noqa: E402
-from anynav.ros import new_message, qos_profile_sensor_data  # noqa: E402
+from anynav.locomotion.errors import ControllerConfigError, SpecError
+from anynav.locomotion.node import LocomotionNode
+from anynav.locomotion.spec import LocomotionSpec, load_spec
+from anynav.msgs.diagnostics import level_of
+from anynav.msgs.navigation import twist_message
+from anynav.robots.bridges.lowlevel import GO2_LAYOUT
+from anynav.ros import new_message, qos_profile_sensor_data
+from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
 
 JOINT_COMMAND = "anynav_msgs/msg/JointCommand"
 TWIST = "geometry_msgs/msg/Twist"

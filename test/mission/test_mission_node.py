@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "control"))
-from graph_probe import Graph, graph_fixture  # noqa: E402, F401  (the `graph` fixture)
-
-from anynav.mission import GeoPoint, LocalDatum, Mission, Waypoint, load_mission, save_mission  # noqa: E402
-from anynav.mission.node import MissionNode  # noqa: E402
-from anynav.msgs.navigation import quaternion_from_yaw, quaternion_msg  # noqa: E402
-from anynav.msgs.time import header  # noqa: E402
-from anynav.ros import QOS_LATCHED, new_message  # noqa: E402
+from anynav.mission import GeoPoint, LocalDatum, Mission, Waypoint, load_mission, save_mission
+from anynav.mission.node import MissionNode
+from anynav.msgs.navigation import quaternion_from_yaw, quaternion_msg
+from anynav.msgs.time import header
+from anynav.ros import QOS_LATCHED, new_message
+from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
 
 DATUM = GeoPoint(47.4, 8.54)
 LOCAL = LocalDatum(DATUM)

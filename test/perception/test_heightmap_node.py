@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "control"))
-from graph_probe import Graph, graph_fixture  # noqa: E402, F401  (the `graph` fixture)
-
-from anynav.msgs.diagnostics import Level, level_of  # noqa: E402
-from anynav.msgs.navigation import OdometrySample, odometry_message  # noqa: E402
-from anynav.msgs.pointcloud import xyz_to_pointcloud  # noqa: E402
-from anynav.perception.heightmap import Go2LidarLayout, HeightMapBuilder  # noqa: E402
-from anynav.perception.heightmap_node import HeightMapNode  # noqa: E402
-from anynav.ros import qos_profile_sensor_data  # noqa: E402
+from anynav.msgs.diagnostics import Level, level_of
+from anynav.msgs.navigation import OdometrySample, odometry_message
+from anynav.msgs.pointcloud import xyz_to_pointcloud
+from anynav.perception.heightmap import Go2LidarLayout, HeightMapBuilder
+from anynav.perception.heightmap_node import HeightMapNode
+from anynav.ros import qos_profile_sensor_data
+from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
 
 CLOUD = "sensor_msgs/msg/PointCloud2"
 ODOM = "nav_msgs/msg/Odometry"

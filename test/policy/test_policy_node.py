@@ -4,7 +4,6 @@ nothing published (and the reason in /diagnostics) when an input is stale."""
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,23 +11,21 @@ import numpy as np
 import pytest
 from policy_helpers import Exported, random_images
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "control"))
-from graph_probe import Graph, graph_fixture  # noqa: E402, F401  (the `graph` fixture)
-
-from anynav.msgs.diagnostics import Level, level_of  # noqa: E402
-from anynav.msgs.image import numpy_to_image, rgb_to_compressed  # noqa: E402
-from anynav.msgs.navigation import (  # noqa: E402
+from anynav.msgs.diagnostics import Level, level_of
+from anynav.msgs.image import numpy_to_image, rgb_to_compressed
+from anynav.msgs.navigation import (
     OdometrySample,
     odometry_message,
     path_to_arrays,
     quaternion_from_yaw,
     quaternion_msg,
 )
-from anynav.msgs.pointcloud import xyz_to_pointcloud  # noqa: E402
-from anynav.msgs.time import header  # noqa: E402
-from anynav.policy.errors import ModelCardError, PolicyConfigError  # noqa: E402
-from anynav.policy.node import PolicyNode, model_dirs  # noqa: E402
-from anynav.ros import QOS_LATCHED, new_message  # noqa: E402
+from anynav.msgs.pointcloud import xyz_to_pointcloud
+from anynav.msgs.time import header
+from anynav.policy.errors import ModelCardError, PolicyConfigError
+from anynav.policy.node import PolicyNode, model_dirs
+from anynav.ros import QOS_LATCHED, new_message
+from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
 
 MS = 1_000_000
 PATH = "nav_msgs/msg/Path"

@@ -1,6 +1,6 @@
 """Node tests on real DDS in one process: a fresh context, one executor, and a probe node that publishes and records.
 
-Shared by the node tests of control, mission and policy (they put this folder on sys.path).
+Shared by the node tests of every feature (test/ is on sys.path through test/conftest.py).
 """
 
 from __future__ import annotations
