@@ -45,7 +45,7 @@ setup(
     extras_require={
         # torch must come from the pinned CPU build: pip install -c constraints.txt '.[export]'
         "export": ["torch==2.13.0", "efficientnet-pytorch>=0.7.1"],
-        "test": ["pytest>=8", "hypothesis>=6.100", "mcap-ros2-support>=0.6"],
+        "test": ["pytest>=8", "hypothesis>=6.100", "mcap-ros2-support>=0.6", "ruff>=0.6"],
     },
     entry_points={
         "console_scripts": [

@@ -35,8 +35,15 @@ import numpy as np
 
 NS = 1_000_000_000
 CAMERA_HZ = 10.3  # off the follower's 10 Hz, so the phase between the two sweeps over the run
-FOLLOWER = {"rate_hz": 10.0, "dt_s": 5.0, "max_linear_mps": 5.0, "max_angular_rps": 10.0,
-            "max_linear_accel_mps2": 50.0, "max_angular_accel_rps2": 100.0, "path_ttl_s": 1.0}
+FOLLOWER = {
+    "rate_hz": 10.0,
+    "dt_s": 5.0,
+    "max_linear_mps": 5.0,
+    "max_angular_rps": 10.0,
+    "max_linear_accel_mps2": 50.0,
+    "max_angular_accel_rps2": 100.0,
+    "path_ttl_s": 1.0,
+}
 MATCH_TOLERANCE = 1e-9
 # A path replaced before the follower's next tick never reaches /cmd_vel; do not match a later look-alike.
 MATCH_WINDOW_NS = NS
@@ -117,10 +124,15 @@ def run_graph(policy: str, model_dir: Path | None, seconds: float) -> tuple[Run,
     cloud_pub = probe.create_publisher(message_class("sensor_msgs/msg/PointCloud2"), "/utlidar/cloud", 5)
     tf_pub = probe.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf_static", QOS_LATCHED)
     mount = new_message(
-        "geometry_msgs/msg/TransformStamped", header=header("base_link", time.time_ns()),
-        child_frame_id="utlidar_lidar", transform=new_message(
-            "geometry_msgs/msg/Transform", translation=new_message("geometry_msgs/msg/Vector3", x=0.28, z=-0.05),
-            rotation=quaternion_msg(quaternion_from_yaw(0.0))))
+        "geometry_msgs/msg/TransformStamped",
+        header=header("base_link", time.time_ns()),
+        child_frame_id="utlidar_lidar",
+        transform=new_message(
+            "geometry_msgs/msg/Transform",
+            translation=new_message("geometry_msgs/msg/Vector3", x=0.28, z=-0.05),
+            rotation=quaternion_msg(quaternion_from_yaw(0.0)),
+        ),
+    )
     tf_pub.publish(new_message("tf2_msgs/msg/TFMessage", transforms=[mount]))
     executor = SingleThreadedExecutor()
     executor.add_node(probe)
@@ -142,10 +154,15 @@ def run_graph(policy: str, model_dir: Path | None, seconds: float) -> tuple[Run,
         while time.monotonic() < end:
             now = time.time_ns()
             bearing = math.radians(-60 + (frame * 7) % 120)  # a new goal bearing every frame: distinct plans
-            goal = new_message("geometry_msgs/msg/PoseStamped", header=header("base_link", now), pose=new_message(
-                "geometry_msgs/msg/Pose", position=new_message("geometry_msgs/msg/Point", x=8 * math.cos(bearing),
-                                                               y=8 * math.sin(bearing)),
-                orientation=quaternion_msg(quaternion_from_yaw(bearing))))
+            goal = new_message(
+                "geometry_msgs/msg/PoseStamped",
+                header=header("base_link", now),
+                pose=new_message(
+                    "geometry_msgs/msg/Pose",
+                    position=new_message("geometry_msgs/msg/Point", x=8 * math.cos(bearing), y=8 * math.sin(bearing)),
+                    orientation=quaternion_msg(quaternion_from_yaw(bearing)),
+                ),
+            )
             goal_pub.publish(goal)
             if model_dir is None:
                 cloud_pub.publish(xyz_to_pointcloud(obstacles - [0.28, 0.0, -0.05], "utlidar_lidar", time.time_ns()))
@@ -188,8 +205,16 @@ def latencies(run: Run) -> tuple[list[float], list[float], list[float], str]:
         if not distinct:
             same += 1
             continue
-        match = next((t for t, vx, wz in run.commands if stamp <= t <= stamp + MATCH_WINDOW_NS
-                      and abs(vx - expected[0]) < MATCH_TOLERANCE and abs(wz - expected[1]) < MATCH_TOLERANCE), None)
+        match = next(
+            (
+                t
+                for t, vx, wz in run.commands
+                if stamp <= t <= stamp + MATCH_WINDOW_NS
+                and abs(vx - expected[0]) < MATCH_TOLERANCE
+                and abs(wz - expected[1]) < MATCH_TOLERANCE
+            ),
+            None,
+        )
         if match is None:
             unmatched += 1
             continue
@@ -208,8 +233,11 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("ROS_DOMAIN_ID", str(random.randint(100, 200)))
     os.environ["ANYNAV_BACKEND"] = "dds"
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, python {platform.python_version()}; "
-          f"ROS_DOMAIN_ID {os.environ['ROS_DOMAIN_ID']}; nodes as separate processes", flush=True)
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, python {platform.python_version()}; "
+        f"ROS_DOMAIN_ID {os.environ['ROS_DOMAIN_ID']}; nodes as separate processes",
+        flush=True,
+    )
     rows = []
     with tempfile.TemporaryDirectory() as workdir:
         if args.only != "baseline":
@@ -224,8 +252,10 @@ def main() -> None:
         if args.only != "logonav":
             rows.append(("baseline (LiDAR)", *run_graph("baseline", None, args.seconds)))
 
-    print(f"\n{'policy':18} {'ticks':>5} {'infer p50':>9} {'->path p50':>10} {'->path p99':>10} "
-          f"{'path->cmd p50':>13} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'target':>7} {'p99/target':>10}")
+    print(
+        f"\n{'policy':18} {'ticks':>5} {'infer p50':>9} {'->path p50':>10} {'->path p99':>10} "
+        f"{'path->cmd p50':>13} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'target':>7} {'p99/target':>10}"
+    )
     notes: list[str] = []
     for name, run, rate_hz in rows:
         to_path, to_cmd, total, note = latencies(run)
@@ -236,9 +266,11 @@ def main() -> None:
         target = 1e3 / rate_hz + 20.0
         infer = np.median(run.inference_ms) if run.inference_ms else math.nan
         p = lambda values, q: float(np.percentile(values, q))  # noqa: E731
-        print(f"{name:18} {len(total):5d} {infer:9.1f} {p(to_path, 50):10.1f} {p(to_path, 99):10.1f} "
-              f"{p(to_cmd, 50):13.1f} {p(total, 50):7.1f} {p(total, 99):7.1f} {max(total):7.1f} {target:7.0f} "
-              f"{p(total, 99) / target:10.2f}")
+        print(
+            f"{name:18} {len(total):5d} {infer:9.1f} {p(to_path, 50):10.1f} {p(to_path, 99):10.1f} "
+            f"{p(to_cmd, 50):13.1f} {p(total, 50):7.1f} {p(total, 99):7.1f} {max(total):7.1f} {target:7.0f} "
+            f"{p(total, 99) / target:10.2f}"
+        )
     print("\n".join(notes))
 
 

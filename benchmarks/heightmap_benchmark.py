@@ -16,6 +16,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # one core for numpy's BLAS too: set before numpy loads
 
 import argparse
+import functools
 import math
 import platform
 import time
@@ -123,7 +124,7 @@ def main() -> None:
             return builder.build(0, base).values
 
         points_t = torch.from_numpy(points)
-        baseline = lambda points_t=points_t: torch_go2_map(points_t, base_quat_wxyz, sensor_pos)
+        baseline = functools.partial(torch_go2_map, points_t, base_quat_wxyz, sensor_pos)
         differing = int(np.count_nonzero(~np.isclose(ours(), baseline().numpy(), atol=1e-5)))
         if differing:
             raise SystemExit(f"{kind}: anynav and torch maps differ in {differing} cells; not timing")

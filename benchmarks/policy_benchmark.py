@@ -127,7 +127,8 @@ def bench_model(model: str, ticks: int, threads: int, workdir: Path) -> list[Row
         if model == "citywalker":
             last = {name: row.samples[-1] for name, row in rows.items()}
             print(
-                f"  round: cached {last['cached']:.2f} s, uncached {last['uncached']:.2f} s, eager {last['eager']:.2f} s"
+                f"  round: cached {last['cached']:.2f} s, uncached {last['uncached']:.2f} s, "
+                f"eager {last['eager']:.2f} s"
             )
     return list(rows.values())
 
@@ -175,12 +176,14 @@ def main() -> None:
                 f"  logonav cached tick <= 1/3 of torch eager: {ratio:.2f} -> {'met' if ratio <= 1 / 3 else 'MISSED'}"
             )
             print(
-                f"  logonav cached tick p50 <= 30 ms: {cached.p(50):.1f} ms -> {'met' if cached.p(50) <= 30 else 'MISSED'}"
+                f"  logonav cached tick p50 <= 30 ms: {cached.p(50):.1f} ms -> "
+                f"{'met' if cached.p(50) <= 30 else 'MISSED'}"
             )
         else:
             met = cached.frames_per_tick == 1
             print(
-                f"  citywalker cached tick encodes 1 frame, not 5: {cached.frames_per_tick} -> {'met' if met else 'MISSED'}"
+                f"  citywalker cached tick encodes 1 frame, not 5: {cached.frames_per_tick} -> "
+                f"{'met' if met else 'MISSED'}"
             )
 
 

@@ -141,7 +141,8 @@ def main() -> None:
     results = [run(scenario, s, args.sim_seconds) for s in setups]
     base = results[0].wall_s / results[0].sim_s
     print(
-        f"anynav sim benchmark  scenario={scenario.name} robot={scenario.robot.name} sim={args.sim_seconds:g} s per row  "
+        f"anynav sim benchmark  scenario={scenario.name} robot={scenario.robot.name} "
+        f"sim={args.sim_seconds:g} s per row  "
         f"MUJOCO_GL={gl.MUJOCO_GL}  {platform.processor() or platform.machine()} x{os.cpu_count()}  "
         f"{time.strftime('%Y-%m-%d')}"
     )

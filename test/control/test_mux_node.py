@@ -75,8 +75,11 @@ def test_priorities_teleop_over_language_over_autonomy(graph: Graph) -> None:
     out = graph.listen(TWIST, "/cmd_vel")
     pubs = {name: graph.publisher(TWIST, f"/cmd_vel/{name}") for name in ("teleop", "language", "autonomy")}
     graph.connect(*pubs.values())
-    commands = {"teleop": twist_message(0.1, 0, 0), "language": twist_message(0.2, 0, 0),
-                "autonomy": twist_message(0.3, 0, 0)}
+    commands = {
+        "teleop": twist_message(0.1, 0, 0),
+        "language": twist_message(0.2, 0, 0),
+        "autonomy": twist_message(0.3, 0, 0),
+    }
     graph.publish_for([(pubs["autonomy"], commands["autonomy"])], 0.2, 20.0)
     assert out[-1].linear.x == 0.3
     graph.publish_for([(pubs[n], commands[n]) for n in ("autonomy", "language")], 0.2, 20.0)

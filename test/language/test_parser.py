@@ -213,8 +213,9 @@ def test_without_snapping_magnitudes_are_kept_and_clipped() -> None:
     assert any("clipped" in note for note in clipped.notes)
 
 
-@pytest.mark.parametrize("text,metres", [
-    ("move forward 1e-3 m", 0.001), ("move forward 2.5e1 cm", 0.25), ("move forward 5E-1 m", 0.5)])
+@pytest.mark.parametrize(
+    "text,metres", [("move forward 1e-3 m", 0.001), ("move forward 2.5e1 cm", 0.25), ("move forward 5E-1 m", 0.5)]
+)
 def test_scientific_notation_is_read_whole(text: str, metres: float) -> None:
     """'1e-3 m' once read as 3 m: an exponent must never be mistaken for the magnitude."""
     action = parse_reply(text, ParserConfig(snap_to_trained=False))

@@ -56,8 +56,9 @@ def no_fix() -> Any:
 
 def imu(yaw_enu: float) -> Any:
     orientation = quaternion_msg(quaternion_from_yaw(yaw_enu))
-    return lambda stamp_ns: new_message("sensor_msgs/msg/Imu", header=header("imu_link", stamp_ns),
-                                        orientation=orientation)
+    return lambda stamp_ns: new_message(
+        "sensor_msgs/msg/Imu", header=header("imu_link", stamp_ns), orientation=orientation
+    )
 
 
 class MissionUnderTest:

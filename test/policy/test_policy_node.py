@@ -103,8 +103,12 @@ def _wall_in_lidar_frame() -> np.ndarray:
 
 
 def test_baseline_steers_around_lidar_obstacles_once_the_lidar_frame_is_known(graph: Graph) -> None:
-    node = graph.add(PolicyNode, policy="baseline", lidar_topic="/utlidar/cloud", **{
-        "baseline.obstacle_min_z": -0.2, "baseline.obstacle_max_z": 0.6, "diagnostic_period_s": 0.1})
+    node = graph.add(
+        PolicyNode,
+        policy="baseline",
+        lidar_topic="/utlidar/cloud",
+        **{"baseline.obstacle_min_z": -0.2, "baseline.obstacle_max_z": 0.6, "diagnostic_period_s": 0.1},
+    )
     paths = graph.listen(PATH, "/policy/waypoints")
     diagnostics = graph.listen(DIAGNOSTICS, "/diagnostics")
     sent_clouds = graph.listen("sensor_msgs/msg/PointCloud2", "/utlidar/cloud")
@@ -125,9 +129,11 @@ def test_baseline_steers_around_lidar_obstacles_once_the_lidar_frame_is_known(gr
         "geometry_msgs/msg/TransformStamped",
         header=header("base_link", graph.now_ns()),
         child_frame_id="utlidar_lidar",
-        transform=new_message("geometry_msgs/msg/Transform",
-                              translation=new_message("geometry_msgs/msg/Vector3", x=0.28, y=0.0, z=-0.05),
-                              rotation=quaternion_msg(quaternion_from_yaw(0.0))),
+        transform=new_message(
+            "geometry_msgs/msg/Transform",
+            translation=new_message("geometry_msgs/msg/Vector3", x=0.28, y=0.0, z=-0.05),
+            rotation=quaternion_msg(quaternion_from_yaw(0.0)),
+        ),
     )
     tf_static.publish(new_message("tf2_msgs/msg/TFMessage", transforms=[mount]))
     assert graph.spin_until(lambda: len(node.static_frames) == 1, 5.0)
@@ -141,8 +147,9 @@ def test_baseline_steers_around_lidar_obstacles_once_the_lidar_frame_is_known(gr
 
 
 def test_stale_or_missing_camera_publishes_nothing_and_says_why(graph: Graph, logonav_small: Exported) -> None:
-    node = graph.add(PolicyNode, policy="logonav", model_dir=str(logonav_small.directory), camera_ttl_s=0.5,
-                     diagnostic_period_s=0.1)
+    node = graph.add(
+        PolicyNode, policy="logonav", model_dir=str(logonav_small.directory), camera_ttl_s=0.5, diagnostic_period_s=0.1
+    )
     paths = graph.listen(PATH, "/policy/waypoints")
     diagnostics = graph.listen(DIAGNOSTICS, "/diagnostics")
     goals = graph.publisher("geometry_msgs/msg/PoseStamped", "/mission/goal")
@@ -171,8 +178,15 @@ def test_logonav_ticks_every_context_spacing_and_encodes_one_new_frame_per_tick(
     graph: Graph, logonav_small: Exported, compressed: bool
 ) -> None:
     transport = "compressed" if compressed else "raw"
-    node = graph.add(PolicyNode, policy="logonav", model_dir=str(logonav_small.directory), camera_ttl_s=30.0,
-                     goal_ttl_s=30.0, threads=1, image_transport=transport)
+    node = graph.add(
+        PolicyNode,
+        policy="logonav",
+        model_dir=str(logonav_small.directory),
+        camera_ttl_s=30.0,
+        goal_ttl_s=30.0,
+        threads=1,
+        image_transport=transport,
+    )
     assert node.rate_hz == pytest.approx(1 / 0.3)
     paths = graph.listen(PATH, "/policy/waypoints")
     goals = graph.publisher("geometry_msgs/msg/PoseStamped", "/mission/goal")
@@ -198,8 +212,14 @@ def test_logonav_ticks_every_context_spacing_and_encodes_one_new_frame_per_tick(
 def test_citywalker_needs_odometry_then_publishes_waypoints_and_arrival(
     graph: Graph, citywalker_small: Exported
 ) -> None:
-    node = graph.add(PolicyNode, policy="citywalker", model_dir=str(citywalker_small.directory),
-                     camera_ttl_s=30.0, goal_ttl_s=30.0, threads=1)
+    node = graph.add(
+        PolicyNode,
+        policy="citywalker",
+        model_dir=str(citywalker_small.directory),
+        camera_ttl_s=30.0,
+        goal_ttl_s=30.0,
+        threads=1,
+    )
     assert node.rate_hz == pytest.approx(1.0)
     paths = graph.listen(PATH, "/policy/waypoints")
     arrivals = graph.listen("std_msgs/msg/Float32", "/policy/arrival")
@@ -217,9 +237,19 @@ def test_citywalker_needs_odometry_then_publishes_waypoints_and_arrival(
 
     for k in range(61):  # odometry at 10 Hz: driving east at 0.5 m/s
         stamp = t0 + k * 100 * MS
-        odom.publish(odometry_message(OdometrySample(
-            stamp, "odom", "base_link", np.array([0.05 * k, 0.0, 0.0]), quaternion_from_yaw(0.0),
-            np.array([0.5, 0.0, 0.0]), np.zeros(3))))
+        odom.publish(
+            odometry_message(
+                OdometrySample(
+                    stamp,
+                    "odom",
+                    "base_link",
+                    np.array([0.05 * k, 0.0, 0.0]),
+                    quaternion_from_yaw(0.0),
+                    np.array([0.5, 0.0, 0.0]),
+                    np.zeros(3),
+                )
+            )
+        )
         assert graph.spin_until(lambda stamp=stamp: node.poses.newest_ns == stamp, 5.0)
     for k in range(21, 31):
         camera.send(t0 + k * 200 * MS, k)

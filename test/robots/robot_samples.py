@@ -20,13 +20,8 @@ def _random_base(kind: str, rng: random.Random) -> Any:
     if kind == "bool":
         return rng.random() < 0.5
     if kind == "string":
-        return "".join(
-            rng.choice(string.ascii_letters + '{}":,')
-            for _ in range(rng.randrange(0, 24))
-        )
-    return rng.randrange(
-        0, 128
-    )  # fits every int type, signed or not, so vendor and ROS signedness agree
+        return "".join(rng.choice(string.ascii_letters + '{}":,') for _ in range(rng.randrange(0, 24)))
+    return rng.randrange(0, 128)  # fits every int type, signed or not, so vendor and ROS signedness agree
 
 
 def random_fields(msgtype: str, rng: random.Random) -> dict[str, Any]:

@@ -140,8 +140,9 @@ def test_joint_targets_are_placed_by_name_with_a_valid_crc() -> None:
 def test_h1_targets_leave_the_empty_slot_off_and_use_the_motor_modes() -> None:
     targets = JointTargets(H1_LAYOUT)
     names = H1_LAYOUT.names
-    motors = _signed_record(targets.low_cmd(names, np.zeros(19), np.zeros(19), np.zeros(19), np.full(19, 50.0),
-                                            np.full(19, 2.0)))
+    motors = _signed_record(
+        targets.low_cmd(names, np.zeros(19), np.zeros(19), np.zeros(19), np.full(19, 50.0), np.full(19, 2.0))
+    )
     assert len(names) == 19 and H1_LAYOUT.joints[9] == ""
     assert motors[9]["mode"] == 0 and motors[9]["kp"] == 0
     assert motors[H1_LAYOUT.joints.index("left_ankle_joint")]["mode"] == 0x01
@@ -159,8 +160,14 @@ def test_h1_targets_leave_the_empty_slot_off_and_use_the_motor_modes() -> None:
     ],
 )
 def test_bad_joint_targets_are_refused(change, error, match) -> None:
-    arrays = {"names": list(GO2_LAYOUT.names), "q": np.zeros(12), "dq": np.zeros(12), "tau": np.zeros(12),
-              "kp": np.full(12, 20.0), "kd": np.ones(12)}
+    arrays = {
+        "names": list(GO2_LAYOUT.names),
+        "q": np.zeros(12),
+        "dq": np.zeros(12),
+        "tau": np.zeros(12),
+        "kp": np.full(12, 20.0),
+        "kd": np.ones(12),
+    }
     change(arrays)
     with pytest.raises(error, match=match):
         JointTargets(GO2_LAYOUT).low_cmd(**arrays)

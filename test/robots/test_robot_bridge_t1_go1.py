@@ -18,8 +18,9 @@ from anynav.robots.go1.protocol import GaitType, Mode
 
 def test_t1_walks_after_change_mode_and_stops(bench: Bench) -> None:
     robot = bench.add(T1EmulatorNode(context=bench.context))
-    bridge = bench.add(T1Bridge(context=bench.context, cli_args=ros_args(
-        **FAST, cmd_vel_stamped=True, shutdown_action="damp")))
+    bridge = bench.add(
+        T1Bridge(context=bench.context, cli_args=ros_args(**FAST, cmd_vel_stamped=True, shutdown_action="damp"))
+    )
     requests = bench.listen(loco.REQUEST, loco.REQUEST_TOPIC)
     diagnostics = bench.listen("diagnostic_msgs/msg/DiagnosticArray", "/diagnostics")
     cmd_vel = bench.publisher("geometry_msgs/msg/TwistStamped", "/cmd_vel")
@@ -47,8 +48,14 @@ def test_t1_walks_after_change_mode_and_stops(bench: Bench) -> None:
 def test_go1_streams_high_cmd_over_udp(bench: Bench) -> None:
     with Go1UdpEmulator(Go1EmulatorConfig(max_run_s=20.0)) as emulator:
         host, port = emulator.address
-        bridge = bench.add(Go1Bridge(context=bench.context, cli_args=ros_args(
-            **FAST, robot_host=host, robot_port=port, local_port=0, rate_hz=50.0, shutdown_action="damp")))
+        bridge = bench.add(
+            Go1Bridge(
+                context=bench.context,
+                cli_args=ros_args(
+                    **FAST, robot_host=host, robot_port=port, local_port=0, rate_hz=50.0, shutdown_action="damp"
+                ),
+            )
+        )
         odom = bench.listen("nav_msgs/msg/Odometry", "/odom")
         imu = bench.listen("sensor_msgs/msg/Imu", "/imu/data", SENSOR)
         diagnostics = bench.listen("diagnostic_msgs/msg/DiagnosticArray", "/diagnostics")
@@ -73,8 +80,12 @@ def test_go1_streams_high_cmd_over_udp(bench: Bench) -> None:
 def test_go1_reports_a_lost_robot(bench: Bench) -> None:
     emulator = Go1UdpEmulator(Go1EmulatorConfig(max_run_s=20.0)).start()
     host, port = emulator.address
-    bench.add(Go1Bridge(context=bench.context, cli_args=ros_args(
-        **FAST, robot_host=host, robot_port=port, local_port=0, rate_hz=50.0)))
+    bench.add(
+        Go1Bridge(
+            context=bench.context,
+            cli_args=ros_args(**FAST, robot_host=host, robot_port=port, local_port=0, rate_hz=50.0),
+        )
+    )
     diagnostics = bench.listen("diagnostic_msgs/msg/DiagnosticArray", "/diagnostics")
     bench.wait(lambda: diagnostics and link_status(diagnostics, "bridge_go1")[0] is Level.OK)
     emulator.stop()

@@ -61,15 +61,19 @@ def test_go2_velocity_mode(bench: Bench) -> None:
     assert (last.header.frame_id, last.child_frame_id) == ("odom", "base_link")
     assert last.pose.pose.position.x > 0.1
     pose = robot.robot.pose
-    assert yaw_from_quaternion(np.array([imu[-1].orientation.x, imu[-1].orientation.y, imu[-1].orientation.z,
-                                         imu[-1].orientation.w])) == pytest.approx(pose.yaw, abs=0.05)
+    assert yaw_from_quaternion(
+        np.array([imu[-1].orientation.x, imu[-1].orientation.y, imu[-1].orientation.z, imu[-1].orientation.w])
+    ) == pytest.approx(pose.yaw, abs=0.05)
     assert imu[-1].header.frame_id == "imu_link"
     assert list(joints[-1].name) == list(GO2_LAYOUT.names) and len(joints[-1].position) == 12
     transform = tf[-1].transforms[0]
     assert (transform.header.frame_id, transform.child_frame_id) == ("odom", "base_link")
     imu_mount = tf_static[-1].transforms[0]  # latched: heard although published before the probe listened
     assert (imu_mount.header.frame_id, imu_mount.child_frame_id, imu_mount.transform.rotation.w) == (
-        "base_link", "imu_link", 1.0)
+        "base_link",
+        "imu_link",
+        1.0,
+    )
     assert battery[-1].percentage == pytest.approx(0.9) and battery[-1].voltage == pytest.approx(28.0)
     level, message, values = link_status(diagnostics, "bridge_go2")
     assert level is Level.OK and message == "robot link ok"
@@ -111,14 +115,26 @@ def test_go2_drops_and_counts_malformed_low_state(bench: Bench) -> None:
 
 def _joint_command(names: tuple[str, ...], q: np.ndarray, kp: float, kd: float) -> Any:
     n = len(names)
-    return new_message(JOINT_COMMAND, mode="policy", name=list(names), q=q, dq=np.zeros(n), tau=np.zeros(n),
-                       kp=np.full(n, kp), kd=np.full(n, kd))
+    return new_message(
+        JOINT_COMMAND,
+        mode="policy",
+        name=list(names),
+        q=q,
+        dq=np.zeros(n),
+        tau=np.zeros(n),
+        kp=np.full(n, kp),
+        kd=np.full(n, kd),
+    )
 
 
 def test_go2_joint_mode_streams_signed_low_cmd_by_joint_name(bench: Bench) -> None:
     robot = bench.add(UnitreeEmulatorNode("go2", context=bench.context))
-    bridge = bench.add(Go2Bridge(context=bench.context, cli_args=ros_args(
-        **FAST, control_mode="joint", joint_cmd_ttl_s=0.2, low_cmd_rate_hz=100.0)))
+    bridge = bench.add(
+        Go2Bridge(
+            context=bench.context,
+            cli_args=ros_args(**FAST, control_mode="joint", joint_cmd_ttl_s=0.2, low_cmd_rate_hz=100.0),
+        )
+    )
     low_cmds = bench.listen(GO_LOW_CMD, "/lowcmd", SENSOR)
     joints = bench.listen("sensor_msgs/msg/JointState", "/joint_states")
     switcher = bench.listen(api.REQUEST, "/api/motion_switcher/request")
@@ -166,8 +182,7 @@ def test_go2_joint_mode_streams_signed_low_cmd_by_joint_name(bench: Bench) -> No
 
 def test_h1_velocity_mode_sets_velocity_with_a_duration(bench: Bench) -> None:
     robot = bench.add(UnitreeEmulatorNode("h1", context=bench.context))
-    bridge = bench.add(H1Bridge(context=bench.context, cli_args=ros_args(**FAST, rate_hz=10.0,
-                                                                          shutdown_action="damp")))
+    bridge = bench.add(H1Bridge(context=bench.context, cli_args=ros_args(**FAST, rate_hz=10.0, shutdown_action="damp")))
     requests = bench.listen(api.REQUEST, "/api/loco/request")
     odom = bench.listen("nav_msgs/msg/Odometry", "/odom")
     joints = bench.listen("sensor_msgs/msg/JointState", "/joint_states")

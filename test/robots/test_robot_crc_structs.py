@@ -87,16 +87,12 @@ def test_packing_matches_ctypes_for_any_message(msgtype: str) -> None:
     fill_ctypes(expected, fields)
     assert structs.pack(msgtype, fields).tobytes() == bytes(expected)
     # the same from a real message object of the active backend
-    assert structs.pack(msgtype, new_message(msgtype, **fields)).tobytes() == bytes(
-        expected
-    )
+    assert structs.pack(msgtype, new_message(msgtype, **fields)).tobytes() == bytes(expected)
 
 
 def test_go_low_cmd_packing_matches_the_sdk_struct_format() -> None:
     fields = random_fields("unitree_go/msg/LowCmd", random.Random(7))
-    assert structs.pack(
-        "unitree_go/msg/LowCmd", fields
-    ).tobytes() == go_low_cmd_sdk_pack(fields)
+    assert structs.pack("unitree_go/msg/LowCmd", fields).tobytes() == go_low_cmd_sdk_pack(fields)
     assert struct.calcsize("<4B4IH2x" + "B3x5f3I" * 20 + "4B" + "55Bx2I") == 812
 
 

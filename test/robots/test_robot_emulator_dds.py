@@ -49,15 +49,11 @@ class Probe:
 
     def listen(self, msgtype: str, topic: str, qos: QoSProfile | int = 10) -> None:
         self.received[topic] = []
-        self.node.create_subscription(
-            message_class(msgtype), topic, self.received[topic].append, qos
-        )
+        self.node.create_subscription(message_class(msgtype), topic, self.received[topic].append, qos)
 
 
 def _connected(executor: SingleThreadedExecutor, *publishers: Any) -> None:
-    assert executor.spin_until(
-        lambda: all(p.get_subscription_count() > 0 for p in publishers), 10.0
-    )
+    assert executor.spin_until(lambda: all(p.get_subscription_count() > 0 for p in publishers), 10.0)
 
 
 def test_go2_emulator_over_dds(context: Context) -> None:
@@ -67,12 +63,8 @@ def test_go2_emulator_over_dds(context: Context) -> None:
     probe.listen(api.RESPONSE, "/api/motion_switcher/response")
     probe.listen(SPORT_MODE_STATE, "/sportmodestate", SENSOR)
     probe.listen(GO_LOW_STATE, "/lowstate", SENSOR)
-    sport = probe.node.create_publisher(
-        message_class(api.REQUEST), "/api/sport/request", 10
-    )
-    switcher = probe.node.create_publisher(
-        message_class(api.REQUEST), "/api/motion_switcher/request", 10
-    )
+    sport = probe.node.create_publisher(message_class(api.REQUEST), "/api/sport/request", 10)
+    switcher = probe.node.create_publisher(message_class(api.REQUEST), "/api/motion_switcher/request", 10)
     low_cmd = probe.node.create_publisher(message_class(GO_LOW_CMD), "/lowcmd", 10)
     executor = SingleThreadedExecutor(context=context)
     executor.add_node(emulator)
@@ -87,15 +79,11 @@ def test_go2_emulator_over_dds(context: Context) -> None:
         response = api.decode_response(probe.received["/api/sport/response"][-1])
         assert response.ok and response.request_id == stop["header"]["identity"]["id"]
         states = probe.received["/sportmodestate"]
-        assert executor.spin_until(
-            lambda: decode_sport_state(states[-1]).mode == 1, 5.0
-        )
+        assert executor.spin_until(lambda: decode_sport_state(states[-1]).mode == 1, 5.0)
         assert 0.1 < decode_sport_state(states[-1]).position[0] < 0.5
 
         switcher.publish(new_message(api.REQUEST, **api.motion_switcher_release_mode()))
-        assert executor.spin_until(
-            lambda: probe.received["/api/motion_switcher/response"], 5.0
-        )
+        assert executor.spin_until(lambda: probe.received["/api/motion_switcher/response"], 5.0)
         target = np.full(12, 0.4)
         count = len(emulator.robot.accepted)
         low_cmd.publish(new_message(GO_LOW_CMD, **go_low_cmd(target, kp=40.0, kd=1.0)))
@@ -114,9 +102,7 @@ def test_t1_emulator_over_dds(context: Context) -> None:
     probe = Probe(context)
     probe.listen(loco.RESPONSE, loco.RESPONSE_TOPIC)
     probe.listen("nav_msgs/msg/Odometry", "/odom", SENSOR)
-    requests = probe.node.create_publisher(
-        message_class(loco.REQUEST), loco.REQUEST_TOPIC, 10
-    )
+    requests = probe.node.create_publisher(message_class(loco.REQUEST), loco.REQUEST_TOPIC, 10)
     executor = SingleThreadedExecutor(context=context)
     executor.add_node(emulator)
     executor.add_node(probe.node)
@@ -127,18 +113,11 @@ def test_t1_emulator_over_dds(context: Context) -> None:
             loco.move(0.5, 0.0, 0.0),
         ):
             requests.publish(new_message(loco.REQUEST, **fields))
-        assert executor.spin_until(
-            lambda: len(probe.received[loco.RESPONSE_TOPIC]) == 2, 5.0
-        )
-        assert all(
-            loco.decode_response(r).ok for r in probe.received[loco.RESPONSE_TOPIC]
-        )
+        assert executor.spin_until(lambda: len(probe.received[loco.RESPONSE_TOPIC]) == 2, 5.0)
+        assert all(loco.decode_response(r).ok for r in probe.received[loco.RESPONSE_TOPIC])
         executor.spin_until(lambda: False, 0.3)
         odom = probe.received["/odom"][-1]
-        assert (
-            odom.pose.pose.position.x > 0.05
-            and odom.twist.twist.linear.x == pytest.approx(0.5)
-        )
+        assert odom.pose.pose.position.x > 0.05 and odom.twist.twist.linear.x == pytest.approx(0.5)
     finally:
         emulator.destroy_node()
         probe.node.destroy_node()

@@ -103,10 +103,7 @@ def test_high_cmd_checks() -> None:
         pack_high_cmd(velocity_cmd(1.6, 0.0, 0.0))
     with pytest.raises(FieldError, match="yaw_speed"):
         pack_high_cmd(velocity_cmd(0.1, 0.0, 1.0, gait=GaitType.CLIMB_STAIR))
-    assert (
-        len(pack_high_cmd(velocity_cmd(3.0, 0.0, 0.0, gait=GaitType.TROT_RUNNING)))
-        == 129
-    )
+    assert len(pack_high_cmd(velocity_cmd(3.0, 0.0, 0.0, gait=GaitType.TROT_RUNNING))) == 129
     with pytest.raises(FieldError, match="mode"):
         pack_high_cmd(HighCmd(mode=12))
     with pytest.raises(FieldError, match="body_height"):
@@ -142,11 +139,7 @@ def test_configs_reject_bad_values() -> None:
 
 def _client(emulator: Go1UdpEmulator) -> Go1UdpClient:
     host, port = emulator.address
-    return Go1UdpClient(
-        Go1UdpConfig(
-            robot_host=host, robot_port=port, local_host="127.0.0.1", local_port=0
-        )
-    )
+    return Go1UdpClient(Go1UdpConfig(robot_host=host, robot_port=port, local_host="127.0.0.1", local_port=0))
 
 
 def test_round_trip_through_real_udp_sockets() -> None:
@@ -175,9 +168,7 @@ def test_emulator_drops_bad_frames_and_counts_them() -> None:
         raw.bind(("127.0.0.1", 0))
         frame = bytearray(pack_high_cmd(velocity_cmd(0.2, 0.0, 0.0)))
         frame[-1] ^= 0xFF
-        out_of_range = np.frombuffer(
-            pack_high_cmd(velocity_cmd(0.2, 0.0, 0.0)), dtype=HIGH_CMD
-        ).copy()
+        out_of_range = np.frombuffer(pack_high_cmd(velocity_cmd(0.2, 0.0, 0.0)), dtype=HIGH_CMD).copy()
         out_of_range["velocity"] = (5.0, 0.0)
         sign(out_of_range)
         raw.settimeout(0.15)
@@ -206,11 +197,7 @@ def test_client_skips_corrupt_state_frames() -> None:
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     server.bind(("127.0.0.1", 0))
     host, port = server.getsockname()
-    with Go1UdpClient(
-        Go1UdpConfig(
-            robot_host=host, robot_port=port, local_host="127.0.0.1", local_port=0
-        )
-    ) as client:
+    with Go1UdpClient(Go1UdpConfig(robot_host=host, robot_port=port, local_host="127.0.0.1", local_port=0)) as client:
         good = Go1Emulator(Go1EmulatorConfig()).high_state()
         corrupt = bytearray(good)
         corrupt[100] ^= 0x04
@@ -237,7 +224,5 @@ def test_emulator_integrates_only_while_walking() -> None:
     robot.handle(pack_high_cmd(stand_cmd()), 5.0)
     assert robot.pose.x == pytest.approx(0.2)
     robot.handle(pack_high_cmd(velocity_cmd(1.0, 0.0, 0.0)), 6.0)
-    robot.handle(
-        pack_high_cmd(velocity_cmd(1.0, 0.0, 0.0)), 60.0
-    )  # a stale link drives at most MAX_HOLD_S
+    robot.handle(pack_high_cmd(velocity_cmd(1.0, 0.0, 0.0)), 60.0)  # a stale link drives at most MAX_HOLD_S
     assert robot.pose.x == pytest.approx(0.4)

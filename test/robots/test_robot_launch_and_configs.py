@@ -71,13 +71,21 @@ def _module(name: str, **attributes: Any) -> types.ModuleType:
 def launch_stubs(monkeypatch: pytest.MonkeyPatch) -> dict[str, type]:
     classes = {
         name: type(name, (Recorded,), {})
-        for name in ("LaunchDescription", "DeclareLaunchArgument", "OpaqueFunction", "IncludeLaunchDescription",
-                     "PythonLaunchDescriptionSource", "Node")
+        for name in (
+            "LaunchDescription",
+            "DeclareLaunchArgument",
+            "OpaqueFunction",
+            "IncludeLaunchDescription",
+            "PythonLaunchDescriptionSource",
+            "Node",
+        )
     }
     stubs = {
         "launch": _module("launch", LaunchDescription=classes["LaunchDescription"]),
-        "launch.actions": _module("launch.actions", **{k: classes[k] for k in (
-            "DeclareLaunchArgument", "OpaqueFunction", "IncludeLaunchDescription")}),
+        "launch.actions": _module(
+            "launch.actions",
+            **{k: classes[k] for k in ("DeclareLaunchArgument", "OpaqueFunction", "IncludeLaunchDescription")},
+        ),
         "launch.launch_description_sources": _module(
             "launch.launch_description_sources",
             PythonLaunchDescriptionSource=classes["PythonLaunchDescriptionSource"],
@@ -86,7 +94,8 @@ def launch_stubs(monkeypatch: pytest.MonkeyPatch) -> dict[str, type]:
         "launch_ros.actions": _module("launch_ros.actions", Node=classes["Node"]),
         "ament_index_python": _module("ament_index_python"),
         "ament_index_python.packages": _module(
-            "ament_index_python.packages", get_package_share_directory=lambda package: str(ROOT)),
+            "ament_index_python.packages", get_package_share_directory=lambda package: str(ROOT)
+        ),
     }
     for name, module in stubs.items():
         monkeypatch.setitem(sys.modules, name, module)
@@ -180,8 +189,10 @@ def test_robot_files_bind_dds_to_the_robot_lan() -> None:
 @pytest.mark.parametrize("robot", ROBOTS)
 def test_the_bridge_listens_where_the_graph_sends_velocity(robot: str) -> None:
     """mux -> (locomotion, velocity mode) -> bridge: each hop's output topic and Twist type is the next one's input."""
-    sections = {name.lstrip("/"): {k: v.value for k, v in params.items()}
-                for name, params in load_params_file(find_params_file(robot)).items()}
+    sections = {
+        name.lstrip("/"): {k: v.value for k, v in params.items()}
+        for name, params in load_params_file(find_params_file(robot)).items()
+    }
     bridge = sections[f"bridge_{robot}"]
     upstream_topic, upstream_stamped = "/cmd_vel", sections["mux"].get("output_stamped", False)
     locomotion = sections.get("locomotion")

@@ -41,9 +41,7 @@ REQUIRED = {
     "booster_msgs": ["RpcReqMsg", "RpcRespMsg"],
     "booster_interface": ["BoosterApiReqMsg"],
 }
-ALL_TYPES = sorted(
-    f"{pkg}/msg/{name}" for pkg, names in REQUIRED.items() for name in names
-)
+ALL_TYPES = sorted(f"{pkg}/msg/{name}" for pkg, names in REQUIRED.items() for name in names)
 
 
 def vendor_object(msgtype: str, fields: dict[str, Any]) -> Any:
@@ -53,9 +51,7 @@ def vendor_object(msgtype: str, fields: dict[str, Any]) -> Any:
         value = fields[name]
         if kind == Nodetype.NAME:
             values[name] = vendor_object(info, value)
-        elif (
-            kind in (Nodetype.ARRAY, Nodetype.SEQUENCE) and info[0][0] == Nodetype.NAME
-        ):
+        elif kind in (Nodetype.ARRAY, Nodetype.SEQUENCE) and info[0][0] == Nodetype.NAME:
             values[name] = [vendor_object(info[0][1], element) for element in value]
         else:
             values[name] = value
@@ -100,6 +96,4 @@ def test_cdr_round_trips(msgtype: str) -> None:
 def test_fixed_size_messages_have_the_vendor_cdr_size(msgtype: str, size: int) -> None:
     fields = random_fields(msgtype, random.Random(0))
     assert len(vendor_object(msgtype, fields).serialize()) == size
-    assert (
-        len(typestore().serialize_cdr(new_message(msgtype, **fields), msgtype)) == size
-    )
+    assert len(typestore().serialize_cdr(new_message(msgtype, **fields), msgtype)) == size

@@ -63,10 +63,7 @@ def test_editing_a_message_changes_its_crc() -> None:
     fill_ctypes(
         packed,
         {
-            "motor_cmd": [
-                {"q": m.q, "kp": m.kp, "kd": m.kd, "mode": m.mode}
-                for m in message.motor_cmd
-            ],
+            "motor_cmd": [{"q": m.q, "kp": m.kp, "kd": m.kd, "mode": m.mode} for m in message.motor_cmd],
             "head": [0xFE, 0xEF],
             "level_flag": 0xFF,
         },
@@ -159,12 +156,8 @@ def test_sport_move_request() -> None:
     assert _parameter(first) == {"x": 0.5, "y": -0.1, "z": 0.3}
     assert 0 < header["identity"]["id"] < second["header"]["identity"]["id"]
     message = new_message(api.REQUEST, **first)
-    again = typestore().deserialize_cdr(
-        typestore().serialize_cdr(message, api.REQUEST), api.REQUEST
-    )
-    assert (
-        again.header.identity.api_id == 1008 and json.loads(again.parameter)["x"] == 0.5
-    )
+    again = typestore().deserialize_cdr(typestore().serialize_cdr(message, api.REQUEST), api.REQUEST)
+    assert again.header.identity.api_id == 1008 and json.loads(again.parameter)["x"] == 0.5
 
 
 @pytest.mark.parametrize(

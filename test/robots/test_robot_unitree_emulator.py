@@ -31,12 +31,8 @@ def _code(response: dict | None) -> int:
 
 def test_move_integrates_until_stop_move() -> None:
     robot = _go2()
-    assert (
-        robot.handle_request(SPORT, api.sport_move(0.5, 0.0, 0.0), 0) is None
-    )  # noreply
-    state = decode_sport_state(
-        new_message("unitree_go/msg/SportModeState", **robot.sport_state(2 * S))
-    )
+    assert robot.handle_request(SPORT, api.sport_move(0.5, 0.0, 0.0), 0) is None  # noreply
+    state = decode_sport_state(new_message("unitree_go/msg/SportModeState", **robot.sport_state(2 * S)))
     assert state.position[0] == pytest.approx(1.0, abs=1e-6)
     assert state.mode == 3 and state.gait_type == 1
     np.testing.assert_allclose(state.body_velocity, [0.5, 0.0, 0.0], atol=1e-6)
@@ -54,9 +50,7 @@ def test_turning_and_world_frame_velocity() -> None:
     robot.step(S)
     robot.handle_request(SPORT, api.sport_move(0.5, 0.0, 0.0), S)
     fields = robot.sport_state(3 * S)
-    np.testing.assert_allclose(
-        fields["velocity"][:2], [0.0, 0.5], atol=1e-6
-    )  # world frame after a quarter turn
+    np.testing.assert_allclose(fields["velocity"][:2], [0.0, 0.5], atol=1e-6)  # world frame after a quarter turn
     state = decode_sport_state(fields)
     np.testing.assert_allclose(state.body_velocity, [0.5, 0.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(state.position[:2], [0.0, 1.0], atol=1e-6)
@@ -78,15 +72,9 @@ def test_requests_are_checked_field_by_field() -> None:
     good = api.sport_stop_move(request_id=100)
     assert _code(robot.handle_request(SPORT, good, 0)) == api.RPC_OK
     replayed = api.sport_stop_move(request_id=100)
-    assert (
-        _code(robot.handle_request(SPORT, replayed, 0))
-        == api.RPC_ERR_SERVER_API_PARAMETER
-    )
+    assert _code(robot.handle_request(SPORT, replayed, 0)) == api.RPC_ERR_SERVER_API_PARAMETER
     unknown = api.request(1016, request_id=101)
-    assert (
-        _code(robot.handle_request(SPORT, unknown, 0))
-        == api.RPC_ERR_SERVER_API_NOT_IMPL
-    )
+    assert _code(robot.handle_request(SPORT, unknown, 0)) == api.RPC_ERR_SERVER_API_NOT_IMPL
     for request_id, parameter in (
         (102, '{"x": 0.1, "y": 0}'),
         (103, '{"x": NaN, "y": 0, "z": 0}'),
@@ -96,25 +84,13 @@ def test_requests_are_checked_field_by_field() -> None:
     ):
         request = api.request(api.SportApi.MOVE, request_id=request_id)
         request["parameter"] = parameter
-        assert (
-            _code(robot.handle_request(SPORT, request, 0))
-            == api.RPC_ERR_SERVER_API_PARAMETER
-        )
+        assert _code(robot.handle_request(SPORT, request, 0)) == api.RPC_ERR_SERVER_API_PARAMETER
     leased = api.request(api.SportApi.STOP_MOVE, request_id=107, lease_id=3)
-    assert (
-        _code(robot.handle_request(SPORT, leased, 0))
-        == api.RPC_ERR_SERVER_API_PARAMETER
-    )
+    assert _code(robot.handle_request(SPORT, leased, 0)) == api.RPC_ERR_SERVER_API_PARAMETER
     with_binary = api.sport_stop_move(request_id=108)
     with_binary["binary"] = b"\x01"
-    assert (
-        _code(robot.handle_request(SPORT, with_binary, 0))
-        == api.RPC_ERR_SERVER_API_PARAMETER
-    )
-    assert (
-        robot.handle_request(api.LOCO_SERVICE, api.sport_stop_move(request_id=109), 0)
-        is None
-    )
+    assert _code(robot.handle_request(SPORT, with_binary, 0)) == api.RPC_ERR_SERVER_API_PARAMETER
+    assert robot.handle_request(api.LOCO_SERVICE, api.sport_stop_move(request_id=109), 0) is None
     assert sum(robot.rejected.values()) == 10 and robot.accepted == {"sport/1003": 1}
     assert robot.sport_state(S)["position"][0] == 0.0
 
@@ -124,15 +100,9 @@ def test_response_is_a_valid_message() -> None:
     response = robot.handle_request(SWITCHER, api.motion_switcher_check_mode(), 0)
     message = new_message(api.RESPONSE, **response)
     decoded = api.decode_response(
-        typestore().deserialize_cdr(
-            typestore().serialize_cdr(message, api.RESPONSE), api.RESPONSE
-        )
+        typestore().deserialize_cdr(typestore().serialize_cdr(message, api.RESPONSE), api.RESPONSE)
     )
-    assert (
-        decoded.ok
-        and decoded.api_id == 1001
-        and decoded.data == {"form": "0", "name": "normal"}
-    )
+    assert decoded.ok and decoded.api_id == 1001 and decoded.data == {"form": "0", "name": "normal"}
 
 
 def _stand_cmd(target: float) -> dict:
@@ -144,26 +114,13 @@ def test_low_cmd_needs_the_sport_service_released() -> None:
     assert not robot.handle_low_cmd(_stand_cmd(0.5), 0)
     assert any("ReleaseMode first" in reason for reason in robot.rejected)
     robot.handle_request(SWITCHER, api.motion_switcher_release_mode(), 0)
-    assert (
-        json.loads(
-            robot.handle_request(SWITCHER, api.motion_switcher_check_mode(), 0)["data"]
-        )["name"]
-        == ""
-    )
+    assert json.loads(robot.handle_request(SWITCHER, api.motion_switcher_check_mode(), 0)["data"])["name"] == ""
     assert robot.handle_request(SPORT, api.sport_move(0.5, 0.0, 0.0), 0) is None
     assert any("released" in reason for reason in robot.rejected)
-    assert robot.handle_low_cmd(
-        new_message("unitree_go/msg/LowCmd", **_stand_cmd(0.5)), 0
-    )
-    reading = decode_go_low_state(
-        new_message("unitree_go/msg/LowState", **robot.low_state(S)), motors=12
-    )
+    assert robot.handle_low_cmd(new_message("unitree_go/msg/LowCmd", **_stand_cmd(0.5)), 0)
+    reading = decode_go_low_state(new_message("unitree_go/msg/LowState", **robot.low_state(S)), motors=12)
     np.testing.assert_allclose(reading.q, 0.5, atol=0.03)
-    assert (
-        reading.tick == 1000
-        and reading.battery is not None
-        and reading.battery.soc_percent == 90
-    )
+    assert reading.tick == 1000 and reading.battery is not None and reading.battery.soc_percent == 90
     select = api.request(api.MotionSwitcherApi.SELECT_MODE, {"name": "normal"})
     assert _code(robot.handle_request(SWITCHER, select, S)) == api.RPC_OK
     assert not robot.handle_low_cmd(_stand_cmd(0.0), S)
@@ -199,22 +156,13 @@ def test_low_cmd_is_checked_like_the_firmware() -> None:
 
 def test_h1_loco_velocity_expires_after_its_duration() -> None:
     robot = UnitreeEmulator(UnitreeEmulatorConfig(robot="h1", body_height_m=1.05))
-    assert (
-        robot.handle_request(
-            api.LOCO_SERVICE, api.loco_set_velocity(0.4, 0.0, 0.0, 0.5), 0
-        )
-        is None
-    )
+    assert robot.handle_request(api.LOCO_SERVICE, api.loco_set_velocity(0.4, 0.0, 0.0, 0.5), 0) is None
     assert robot.sport_state(2 * S)["position"][0] == pytest.approx(0.2)
     robot.handle_request(api.LOCO_SERVICE, api.loco_set_fsm_id(api.H1Fsm.DAMP), 2 * S)
-    robot.handle_request(
-        api.LOCO_SERVICE, api.loco_set_velocity(0.4, 0.0, 0.0, 0.5), 2 * S
-    )
+    robot.handle_request(api.LOCO_SERVICE, api.loco_set_velocity(0.4, 0.0, 0.0, 0.5), 2 * S)
     assert any("SetFsmId(204) first" in reason for reason in robot.rejected)
     robot.handle_request(SWITCHER, api.motion_switcher_release_mode(), 3 * S)
-    assert robot.handle_low_cmd(
-        go_low_cmd(np.zeros(20), kp=100.0, kd=2.0, mode=joints.h1_motor_modes()), 3 * S
-    )
+    assert robot.handle_low_cmd(go_low_cmd(np.zeros(20), kp=100.0, kd=2.0, mode=joints.h1_motor_modes()), 3 * S)
 
 
 def test_config_is_validated() -> None:

@@ -46,9 +46,7 @@ def test_go_low_state_decodes_in_sdk_order_with_ros_quaternion() -> None:
     np.testing.assert_allclose(reading.q, 0.1 * np.arange(12), atol=1e-6)
     np.testing.assert_allclose(reading.dq, -0.01 * np.arange(12), atol=1e-6)
     assert reading.motor_temperature_c[11] == 41
-    np.testing.assert_allclose(
-        reading.imu.orientation_xyzw, [0, 0, math.sqrt(0.5), math.sqrt(0.5)], atol=1e-6
-    )
+    np.testing.assert_allclose(reading.imu.orientation_xyzw, [0, 0, math.sqrt(0.5), math.sqrt(0.5)], atol=1e-6)
     assert reading.battery is not None
     assert (reading.battery.soc_percent, reading.battery.current_a) == (87, -2.5)
     assert reading.battery.voltage_v == pytest.approx(28.5)
@@ -84,11 +82,7 @@ def test_hg_low_state_reports_mode_machine() -> None:
     fields["mode_machine"] = 5
     fields["motor_state"][0]["temperature"] = [31, 44]
     reading = decode_hg_low_state(fields, motors=29, verify_crc=False)
-    assert (
-        reading.mode_machine == 5
-        and reading.q.shape == (29,)
-        and reading.battery is None
-    )
+    assert reading.mode_machine == 5 and reading.q.shape == (29,) and reading.battery is None
     assert reading.motor_temperature_c[0] == 44
     with pytest.raises(CrcMismatchError):
         decode_hg_low_state(fields)
@@ -107,15 +101,11 @@ def _sport_state(velocity: list[float]) -> dict:
 
 
 def test_sport_state_world_velocity_is_rotated_into_the_body_frame() -> None:
-    reading = decode_sport_state(
-        new_message("unitree_go/msg/SportModeState", **_sport_state([0.0, 0.5, 0.0]))
-    )
+    reading = decode_sport_state(new_message("unitree_go/msg/SportModeState", **_sport_state([0.0, 0.5, 0.0])))
     assert reading.stamp_ns == 12_000_000_500
     np.testing.assert_allclose(reading.body_velocity, [0.5, 0.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(reading.position, [1.0, 2.0, 0.0])
-    np.testing.assert_allclose(
-        reading.orientation_xyzw, [0, 0, math.sqrt(0.5), math.sqrt(0.5)], atol=1e-6
-    )
+    np.testing.assert_allclose(reading.orientation_xyzw, [0, 0, math.sqrt(0.5), math.sqrt(0.5)], atol=1e-6)
     assert reading.yaw_rate == 0.25
 
 

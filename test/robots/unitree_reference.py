@@ -393,6 +393,4 @@ def go_low_cmd_sdk_pack(fields: dict[str, Any]) -> bytes:
         fields["reserve"],
         fields["crc"],
     ]
-    return struct.pack(
-        GO_LOW_CMD_FORMAT, *[v.item() if hasattr(v, "item") else v for v in values]
-    )
+    return struct.pack(GO_LOW_CMD_FORMAT, *[v.item() if hasattr(v, "item") else v for v in values])

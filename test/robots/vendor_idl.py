@@ -148,9 +148,7 @@ class GoSportModeState(IdlStruct, typename="unitree_go::msg::dds_::SportModeStat
 
 
 @dataclass
-class GoWirelessController(
-    IdlStruct, typename="unitree_go::msg::dds_::WirelessController_"
-):
+class GoWirelessController(IdlStruct, typename="unitree_go::msg::dds_::WirelessController_"):
     lx: t.float32
     ly: t.float32
     rx: t.float32
@@ -215,9 +213,7 @@ class HgLowState(IdlStruct, typename="unitree_hg::msg::dds_::LowState_"):
 
 
 @dataclass
-class ApiRequestIdentity(
-    IdlStruct, typename="unitree_api::msg::dds_::RequestIdentity_"
-):
+class ApiRequestIdentity(IdlStruct, typename="unitree_api::msg::dds_::RequestIdentity_"):
     id: t.int64
     api_id: t.int64
 
@@ -280,9 +276,7 @@ class BoosterRpcRespMsg(IdlStruct, typename="booster_msgs::msg::dds_::RpcRespMsg
 
 
 @dataclass
-class BoosterApiReqMsg(
-    IdlStruct, typename="booster_interface::msg::dds_::BoosterApiReqMsg_"
-):
+class BoosterApiReqMsg(IdlStruct, typename="booster_interface::msg::dds_::BoosterApiReqMsg_"):
     api_id: t.int64
     body: str
 

@@ -43,8 +43,13 @@ REQUIRED = {
 
 
 def anynav_sim(*args: str, timeout: float = 120.0) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "anynav.cli.main", "sim", *args],
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "anynav.cli.main", "sim", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_default_scenario_runs_records_and_reaches_every_waypoint(tmp_path: Path) -> None:
@@ -66,7 +71,8 @@ def test_default_scenario_runs_records_and_reaches_every_waypoint(tmp_path: Path
         if "mission_file" in body["ros__parameters"]:
             mission = load_mission(body["ros__parameters"]["mission_file"])
             assert [(w.latitude, w.longitude) for w in mission.waypoints] == [
-                (w.latitude, w.longitude) for w in scenario.mission.waypoints]
+                (w.latitude, w.longitude) for w in scenario.mission.waypoints
+            ]
 
     bag = out / "bag"
     with AnyReader([bag]) as reader:
@@ -112,7 +118,9 @@ def bare_graph(tmp_path: Path) -> Path:
         (["--timeout", "0", "open_field"], "--timeout must be a positive number"),
     ],
 )
-def test_usage_errors_exit_2_before_anything_starts(tmp_path: Path, bare_graph: Path, args: list[str], message: str) -> None:
+def test_usage_errors_exit_2_before_anything_starts(
+    tmp_path: Path, bare_graph: Path, args: list[str], message: str
+) -> None:
     out = tmp_path / "out"
     proc = anynav_sim("--graph", str(bare_graph), "--out", str(out), *args, timeout=30)
     assert proc.returncode == 2, proc.stdout + proc.stderr
@@ -157,15 +165,32 @@ def test_instruction_is_published_latched_once_the_graph_listens(
     init(args=[])
     listener = Node("instruction_listener")
     heard: list[str] = []
-    listener.create_subscription(message_class("std_msgs/msg/String"), "/instruction", lambda m: heard.append(m.data),
-                                 QOS_LATCHED)
+    listener.create_subscription(
+        message_class("std_msgs/msg/String"), "/instruction", lambda m: heard.append(m.data), QOS_LATCHED
+    )
     executor = SingleThreadedExecutor()
     executor.add_node(listener)
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "anynav.cli.main", "sim", "--graph", str(bare_graph), "--out", str(out), "--no-record",
-         "--instruction", "walk to the tree", str(short_scenario("three_metres")), "sim.real_time_factor:=5.0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "anynav.cli.main",
+            "sim",
+            "--graph",
+            str(bare_graph),
+            "--out",
+            str(out),
+            "--no-record",
+            "--instruction",
+            "walk to the tree",
+            str(short_scenario("three_metres")),
+            "sim.real_time_factor:=5.0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         executor.spin_until(lambda: bool(heard) or proc.poll() is not None, timeout_sec=60.0)
         stdout, stderr = proc.communicate(timeout=60)
@@ -187,10 +212,15 @@ def test_mission_that_times_out_exits_1_with_its_summary(
 ) -> None:
     scenario = short_scenario("far", north=15.0, timeout_s=2.0)
     out = tmp_path / "out"
-    proc = anynav_sim("--graph", str(bare_graph), "--out", str(out), str(scenario), "sim.real_time_factor:=5.0",
-                      timeout=60)
+    proc = anynav_sim(
+        "--graph", str(bare_graph), "--out", str(out), str(scenario), "sim.real_time_factor:=5.0", timeout=60
+    )
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "FAILED" in proc.stdout and "waypoints reached  0/1" in proc.stdout and "end state          timeout" in proc.stdout
+    assert (
+        "FAILED" in proc.stdout
+        and "waypoints reached  0/1" in proc.stdout
+        and "end state          timeout" in proc.stdout
+    )
     status = json.loads((out / "status.json").read_text())
     assert status["state"] == "timeout" and status["time"] == pytest.approx(2.0)
     assert (out / "bag" / "metadata.yaml").is_file() and (out / "trajectory.png").is_file()

@@ -57,8 +57,14 @@ def tiny_scenario(tmp_path: Path, scenario_data: Callable[..., dict[str, Any]]) 
 class Probe:
     """A second node in the same process: records what the sim publishes and sends cmd_vel on a wall timer."""
 
-    def __init__(self, name: str, status_topic: str = "/sim/status", cmd_vel_type: str = "geometry_msgs/msg/Twist",
-                 cmd_vel_topic: str = "/cmd_vel", all_topics: bool = True) -> None:
+    def __init__(
+        self,
+        name: str,
+        status_topic: str = "/sim/status",
+        cmd_vel_type: str = "geometry_msgs/msg/Twist",
+        cmd_vel_topic: str = "/cmd_vel",
+        all_topics: bool = True,
+    ) -> None:
         self.node = Node(name)
         self.got: dict[str, list] = {}
         topics = [(status_topic, "std_msgs/msg/String", QOS_LATCHED)]
@@ -92,7 +98,9 @@ def make_sim(scenario: Path, **params: Any) -> SimNode:
     return SimNode(parameter_overrides=overrides)
 
 
-def spin_until(executor: SingleThreadedExecutor, predicate: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+def spin_until(
+    executor: SingleThreadedExecutor, predicate: Callable[[], bool], what: str, timeout: float = 20.0
+) -> None:
     assert executor.spin_until(predicate, timeout), f"timed out waiting for {what}"
 
 
@@ -103,11 +111,13 @@ def sim_time_after(probe: Probe, seconds: float) -> Callable[[], bool]:
 
 def rotation(q: Any) -> np.ndarray:
     x, y, z, w = q.x, q.y, q.z, q.w
-    return np.array([
-        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-    ])
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
 
 def test_sim_node_publishes_every_sensor_on_sim_time_and_follows_cmd_vel(tiny_scenario: Path) -> None:
@@ -182,7 +192,9 @@ def test_sim_node_publishes_every_sensor_on_sim_time_and_follows_cmd_vel(tiny_sc
         assert probe.got["/odom"][-1].twist.twist.linear.x == pytest.approx(0.0, abs=1e-3)
         probe.command = None
         nan_sent = probe.sent - good
-        spin_until(executor, lambda: probe.status.cmd_vel_rejected == nan_sent, "every NaN command counted", timeout=5.0)
+        spin_until(
+            executor, lambda: probe.status.cmd_vel_rejected == nan_sent, "every NaN command counted", timeout=5.0
+        )
         status = probe.status
         assert status.state == "running" and status.collisions == () and status.reached == (False,)
     finally:
@@ -193,10 +205,16 @@ def test_sim_node_publishes_every_sensor_on_sim_time_and_follows_cmd_vel(tiny_sc
 
 def test_twist_stamped_and_topic_names_come_from_parameters(tiny_scenario: Path) -> None:
     init(args=[])
-    sim = make_sim(tiny_scenario, cmd_vel_stamped=True, cmd_vel_topic="/stamped/cmd_vel",
-                   status_topic="/stamped/sim/status")
-    probe = Probe("stamped_probe", status_topic="/stamped/sim/status", cmd_vel_type="geometry_msgs/msg/TwistStamped",
-                  cmd_vel_topic="/stamped/cmd_vel", all_topics=False)
+    sim = make_sim(
+        tiny_scenario, cmd_vel_stamped=True, cmd_vel_topic="/stamped/cmd_vel", status_topic="/stamped/sim/status"
+    )
+    probe = Probe(
+        "stamped_probe",
+        status_topic="/stamped/sim/status",
+        cmd_vel_type="geometry_msgs/msg/TwistStamped",
+        cmd_vel_topic="/stamped/cmd_vel",
+        all_topics=False,
+    )
     executor = SingleThreadedExecutor()
     executor.add_node(sim)
     executor.add_node(probe.node)

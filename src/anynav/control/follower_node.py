@@ -28,15 +28,26 @@ class FollowerNode(Node):
         d = FollowerConfig()
         config = FollowerConfig(
             rate_hz=declare(self, "rate_hz", d.rate_hz, "control loop rate, Hz", 10.0, 100.0),
-            waypoint_index=declare(self, "waypoint_index", d.waypoint_index, "waypoint of the path to steer to",
-                                   0, 63),
+            waypoint_index=declare(self, "waypoint_index", d.waypoint_index, "waypoint of the path to steer to", 0, 63),
             dt_s=declare(self, "dt_s", d.dt_s, "the chosen waypoint is reached in this time, s", 0.01, 5.0),
             max_linear_mps=declare(self, "max_linear_mps", d.max_linear_mps, "largest |vx|, m/s", 0.01, 5.0),
             max_angular_rps=declare(self, "max_angular_rps", d.max_angular_rps, "largest |wz|, rad/s", 0.01, 10.0),
-            max_linear_accel_mps2=declare(self, "max_linear_accel_mps2", d.max_linear_accel_mps2,
-                                          "largest change of vx per second, m/s^2", 0.01, 50.0),
-            max_angular_accel_rps2=declare(self, "max_angular_accel_rps2", d.max_angular_accel_rps2,
-                                           "largest change of wz per second, rad/s^2", 0.01, 100.0),
+            max_linear_accel_mps2=declare(
+                self,
+                "max_linear_accel_mps2",
+                d.max_linear_accel_mps2,
+                "largest change of vx per second, m/s^2",
+                0.01,
+                50.0,
+            ),
+            max_angular_accel_rps2=declare(
+                self,
+                "max_angular_accel_rps2",
+                d.max_angular_accel_rps2,
+                "largest change of wz per second, rad/s^2",
+                0.01,
+                100.0,
+            ),
             allow_reverse=declare(self, "allow_reverse", d.allow_reverse, "drive backwards to waypoints behind"),
             path_ttl_s=declare(self, "path_ttl_s", d.path_ttl_s, "a path older than this gives zero, s", 0.01, 10.0),
         )

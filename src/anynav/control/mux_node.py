@@ -45,21 +45,36 @@ class MuxNode(Node):
         autonomy_ttl = declare(self, "autonomy_ttl_s", 0.3, "autonomy command time-to-live, s", 0.01, 10.0)
         needs_deadman = declare(self, "teleop_needs_deadman", True, "teleop counts only while /teleop/deadman holds")
         deadman_ttl = declare(self, "deadman_ttl_s", 0.3, "deadman signal time-to-live, s", 0.01, 10.0)
-        heartbeat = declare(self, "estop_heartbeat_s", 0.0, "/estop must be heard this often or the output is "
-                            "zero (and latches); 0 = /estop is event-only", 0.0, 10.0)
-        hold = declare(self, "startup_hold_s", 0.5, "zero output for this long after start, so that a latched "
-                       "e-stop is heard before any command passes, s", 0.0, 10.0)
+        heartbeat = declare(
+            self,
+            "estop_heartbeat_s",
+            0.0,
+            "/estop must be heard this often or the output is zero (and latches); 0 = /estop is event-only",
+            0.0,
+            10.0,
+        )
+        hold = declare(
+            self,
+            "startup_hold_s",
+            0.5,
+            "zero output for this long after start, so that a latched e-stop is heard before any command passes, s",
+            0.0,
+            10.0,
+        )
         self.stamped = declare(self, "output_stamped", False, "publish TwistStamped instead of Twist on /cmd_vel")
         self.frame_id = declare(self, "frame_id", "base_link", "header.frame_id of TwistStamped output")
         diagnostic_period = declare(self, "diagnostic_period_s", 1.0, "/diagnostics period, s", 0.05, 60.0)
         ttls = {"teleop": teleop_ttl, "language": language_ttl, "autonomy": autonomy_ttl}
-        self.mux = TwistMux(MuxConfig(
-            inputs=tuple(MuxInput(name, ttls[name], needs_deadman=name == "teleop" and needs_deadman)
-                         for name in INPUTS),
-            deadman_ttl_s=deadman_ttl,
-            estop_heartbeat_s=heartbeat or None,
-            rate_hz=rate,
-        ))
+        self.mux = TwistMux(
+            MuxConfig(
+                inputs=tuple(
+                    MuxInput(name, ttls[name], needs_deadman=name == "teleop" and needs_deadman) for name in INPUTS
+                ),
+                deadman_ttl_s=deadman_ttl,
+                estop_heartbeat_s=heartbeat or None,
+                rate_hz=rate,
+            )
+        )
         self.last: MuxOutput | None = None
         self.published = 0
         self.hold_until = time.monotonic() + hold
@@ -136,8 +151,11 @@ class MuxNode(Node):
         if arrival is not None and output.source != arrival and output.source == previous:
             return
         command = output.command
-        self.cmd_pub.publish(twist_message(command.vx, command.vy, command.wz, stamped=self.stamped,
-                                           frame_id=self.frame_id, stamp_ns=now))
+        self.cmd_pub.publish(
+            twist_message(
+                command.vx, command.vy, command.wz, stamped=self.stamped, frame_id=self.frame_id, stamp_ns=now
+            )
+        )
         self.published += 1
         if self.last is None or output.source != previous:
             said = f"from {output.source}" if output.source else f"zero: {output.reason}"
@@ -150,12 +168,18 @@ class MuxNode(Node):
         estop = self.mux.estop
         pressed = estop.last is not None and bool(estop.last.value)
         checks = [
-            Check("mux: output", Level.OK if output.source else Level.WARN,
-                  f"from {output.source}" if output.source else f"zero: {output.reason}",
-                  {"source": output.source or "none", "published": self.published}),
-            Check("mux: e-stop", Level.ERROR if estop.latched or pressed else Level.OK,
-                  estop.latch_reason or ("pressed" if pressed else "released"),
-                  {"latched": estop.latched, "pressed": pressed}),
+            Check(
+                "mux: output",
+                Level.OK if output.source else Level.WARN,
+                f"from {output.source}" if output.source else f"zero: {output.reason}",
+                {"source": output.source or "none", "published": self.published},
+            ),
+            Check(
+                "mux: e-stop",
+                Level.ERROR if estop.latched or pressed else Level.OK,
+                estop.latch_reason or ("pressed" if pressed else "released"),
+                {"latched": estop.latched, "pressed": pressed},
+            ),
         ]
         self.diag_pub.publish(diagnostic_array(checks, now))
 

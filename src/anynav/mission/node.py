@@ -60,21 +60,31 @@ class MissionNode(Node):
         self.log_file = declare(self, "log_file", "", "write the mission here after every log_fix; '' = memory only")
         self.auto_start = declare(self, "auto_start", False, "start once the first adequate fix arrives (once per run)")
         radius = declare(self, "default_radius_m", 2.0, "arrival radius of waypoints without their own, m", 0.1, 1000.0)
-        fix_loss = declare(self, "max_fix_loss_s", 30.0, "this long without an adequate fix fails the mission, s",
-                           0.1, 3600.0)
+        fix_loss = declare(
+            self, "max_fix_loss_s", 30.0, "this long without an adequate fix fails the mission, s", 0.1, 3600.0
+        )
         min_status = declare(self, "min_fix_status", 0, "lowest NavSatStatus accepted: 0 fix, 1 SBAS, 2 GBAS", 0, 2)
         max_std = declare(self, "max_horizontal_std_m", 3.0, "largest accepted horizontal std of a fix, m", 0.01, 100.0)
         unknown = declare(self, "accept_unknown_covariance", False, "accept fixes without a covariance (unbounded)")
         fix_age = declare(self, "max_fix_age_s", 2.0, "a fix older than this (by stamp) is stale, s", 0.01, 60.0)
-        self.yaw_source = choice(self, "yaw_source", "imu", YAW_SOURCES, "heading from /imu/data or /odom",
-                                 MissionConfigError)
-        self.yaw_offset = declare(self, "yaw_offset", 0.0, "added to the sensor yaw to give the ENU heading "
-                                  "(0 = east), rad; pi/2 for a north-referenced sensor", -2 * math.pi, 2 * math.pi)
+        self.yaw_source = choice(
+            self, "yaw_source", "imu", YAW_SOURCES, "heading from /imu/data or /odom", MissionConfigError
+        )
+        self.yaw_offset = declare(
+            self,
+            "yaw_offset",
+            0.0,
+            "added to the sensor yaw to give the ENU heading (0 = east), rad; pi/2 for a north-referenced sensor",
+            -2 * math.pi,
+            2 * math.pi,
+        )
         self.yaw_clockwise = declare(self, "yaw_clockwise", False, "sensor yaw grows clockwise (compass)")
-        self.max_heading_age_s = declare(self, "max_heading_age_s", 0.5, "a heading older than this is stale, s",
-                                         0.01, 10.0)
-        max_distance = declare(self, "max_distance_m", 2000.0, "refuse waypoints further from the datum, m",
-                               1.0, 100000.0)
+        self.max_heading_age_s = declare(
+            self, "max_heading_age_s", 0.5, "a heading older than this is stale, s", 0.01, 10.0
+        )
+        max_distance = declare(
+            self, "max_distance_m", 2000.0, "refuse waypoints further from the datum, m", 1.0, 100000.0
+        )
         force = declare(self, "force", False, "accept waypoints beyond max_distance_m or in another UTM zone")
         rate = declare(self, "rate_hz", 10.0, "goal publication rate, Hz", 1.0, 50.0)
         status_rate = declare(self, "status_rate_hz", 1.0, "status and diagnostics rate, Hz", 0.1, 10.0)
@@ -84,8 +94,12 @@ class MissionNode(Node):
             default_radius_m=radius,
             max_fix_loss_s=fix_loss,
             datum=DatumConfig(max_distance_m=max_distance, force=force),
-            fix=FixPolicy(min_status=min_status, max_horizontal_std_m=max_std, accept_unknown_covariance=unknown,
-                          max_age_s=fix_age),
+            fix=FixPolicy(
+                min_status=min_status,
+                max_horizontal_std_m=max_std,
+                accept_unknown_covariance=unknown,
+                max_age_s=fix_age,
+            ),
         )
         mission = load_mission(Path(mission_file).expanduser()) if mission_file else Mission(())
         self.runner = MissionRunner(mission, config)
@@ -123,8 +137,15 @@ class MissionNode(Node):
             self.fix = navsatfix_to_fix(msg)
         except MalformedMessageError as exc:
             # Keep it as a fix without a position, so an older good fix is never used instead.
-            self.fix = GpsFix(stamp_to_ns(msg.header.stamp), math.nan, math.nan, math.nan, int(msg.status.status),
-                              np.full((3, 3), math.nan), int(msg.position_covariance_type))
+            self.fix = GpsFix(
+                stamp_to_ns(msg.header.stamp),
+                math.nan,
+                math.nan,
+                math.nan,
+                int(msg.status.status),
+                np.full((3, 3), math.nan),
+                int(msg.position_covariance_type),
+            )
             self.get_logger().warn(f"unusable fix: {exc}", throttle_duration_sec=5.0)
 
     def on_imu(self, msg: Any) -> None:
@@ -298,14 +319,28 @@ class MissionNode(Node):
         bad = Level.ERROR if running else Level.WARN
         checks = [
             Check("mission: gps fix", Level.OK if fix.adequate else bad, fix.reason or "adequate", fix_values),
-            Check("mission: heading", bad if heading_problem else Level.OK,
-                  heading_problem or f"from {self.yaw_source}", {"age_s": age_s(now, heading_stamp)}),
+            Check(
+                "mission: heading",
+                bad if heading_problem else Level.OK,
+                heading_problem or f"from {self.yaw_source}",
+                {"age_s": age_s(now, heading_stamp)},
+            ),
         ]
         if status is not None:
             level = {MissionState.FAILED: Level.ERROR, MissionState.PAUSED: Level.WARN}.get(status.state, Level.OK)
-            checks.append(Check("mission: state", level, status.reason or status.state.value,
-                                {"state": status.state.value, "index": status.index, "total": status.total,
-                                 "distance_to_go_m": _finite_or_none(status.distance_remaining_m)}))
+            checks.append(
+                Check(
+                    "mission: state",
+                    level,
+                    status.reason or status.state.value,
+                    {
+                        "state": status.state.value,
+                        "index": status.index,
+                        "total": status.total,
+                        "distance_to_go_m": _finite_or_none(status.distance_remaining_m),
+                    },
+                )
+            )
         return checks
 
 

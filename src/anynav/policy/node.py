@@ -68,23 +68,53 @@ class PolicyNode(Node):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("policy", **kwargs)
         self.policy = choice(self, "policy", "baseline", POLICIES, "planner", PolicyConfigError)
-        model_dir = declare(self, "model_dir", "", "folder from `anynav export` (model_card.json + ONNX graphs); "
-                            "'' = models/<policy> of the source tree or the install")
-        rate = declare(self, "rate_hz", 0.0, "ticks per second of stamp time; 0 = the trained rate "
-                       "(model card) or 5 Hz for the baseline", 0.0, 50.0)
+        model_dir = declare(
+            self,
+            "model_dir",
+            "",
+            "folder from `anynav export` (model_card.json + ONNX graphs); "
+            "'' = models/<policy> of the source tree or the install",
+        )
+        rate = declare(
+            self,
+            "rate_hz",
+            0.0,
+            "ticks per second of stamp time; 0 = the trained rate (model card) or 5 Hz for the baseline",
+            0.0,
+            50.0,
+        )
         image_topic = declare(self, "image_topic", "/camera/image_raw", "camera topic (learned policies)")
-        transport = choice(self, "image_transport", "raw", TRANSPORTS, "Image on image_topic, or "
-                           "CompressedImage on image_topic/compressed", PolicyConfigError)
+        transport = choice(
+            self,
+            "image_transport",
+            "raw",
+            TRANSPORTS,
+            "Image on image_topic, or CompressedImage on image_topic/compressed",
+            PolicyConfigError,
+        )
         lidar_topic = declare(self, "lidar_topic", "/utlidar/cloud", "PointCloud2 for the baseline; '' = no LiDAR")
         self.camera_ttl_s = declare(self, "camera_ttl_s", 0.5, "newest frame older than this: no output, s", 0.01, 60.0)
         self.goal_ttl_s = declare(self, "goal_ttl_s", 0.5, "goal older than this: no output, s", 0.01, 60.0)
         self.lidar_ttl_s = declare(self, "lidar_ttl_s", 0.5, "cloud older than this: no output, s", 0.01, 60.0)
-        self.odom_ttl_s = declare(self, "odom_ttl_s", 0.5, "odometry this far from a frame's stamp does not give "
-                                  "CityWalker its position, s", 0.01, 1.0)
-        output_scale = declare(self, "output_scale_m", 0.0, "metres per model unit (LogoNav output; CityWalker "
-                               "step scale in and out); 0 = the model card's value", 0.0, 100.0)
-        providers = declare(self, "providers", "", "comma-separated onnxruntime providers; '' = TensorRT, CUDA, "
-                            "CPU, those present")
+        self.odom_ttl_s = declare(
+            self,
+            "odom_ttl_s",
+            0.5,
+            "odometry this far from a frame's stamp does not give CityWalker its position, s",
+            0.01,
+            1.0,
+        )
+        output_scale = declare(
+            self,
+            "output_scale_m",
+            0.0,
+            "metres per model unit (LogoNav output; CityWalker step scale in and out); 0 = the model card's value",
+            0.0,
+            100.0,
+        )
+        providers = declare(
+            self, "providers", "", "comma-separated onnxruntime providers; '' = TensorRT, CUDA, CPU, those present"
+        )
         threads = declare(self, "threads", 0, "onnxruntime intra-op threads; 0 = onnxruntime decides", 0, 256)
         trt_cache_dir = declare(self, "trt_cache_dir", "", "TensorRT engine cache folder; '' = none")
         self.base_frame = declare(self, "base_frame", "base_link", "frame of goals and waypoints")
@@ -168,23 +198,51 @@ class PolicyNode(Node):
         d = BaselineConfig()
         values = {
             "num_waypoints": declare(self, "baseline.num_waypoints", d.num_waypoints, "waypoints per plan", 1, 32),
-            "waypoint_spacing_m": declare(self, "baseline.waypoint_spacing_m", d.waypoint_spacing_m,
-                                          "distance between waypoints, m", 0.01, 5.0),
-            "lookahead_m": declare(self, "baseline.lookahead_m", d.lookahead_m, "clear distance a heading needs, m",
-                                   0.1, 30.0),
-            "robot_radius_m": declare(self, "baseline.robot_radius_m", d.robot_radius_m, "robot disc radius, m",
-                                      0.01, 5.0),
-            "safety_margin_m": declare(self, "baseline.safety_margin_m", d.safety_margin_m,
-                                       "clearance added to the radius, m", 0.0, 5.0),
+            "waypoint_spacing_m": declare(
+                self, "baseline.waypoint_spacing_m", d.waypoint_spacing_m, "distance between waypoints, m", 0.01, 5.0
+            ),
+            "lookahead_m": declare(
+                self, "baseline.lookahead_m", d.lookahead_m, "clear distance a heading needs, m", 0.1, 30.0
+            ),
+            "robot_radius_m": declare(
+                self, "baseline.robot_radius_m", d.robot_radius_m, "robot disc radius, m", 0.01, 5.0
+            ),
+            "safety_margin_m": declare(
+                self, "baseline.safety_margin_m", d.safety_margin_m, "clearance added to the radius, m", 0.0, 5.0
+            ),
             "num_headings": declare(self, "baseline.num_headings", d.num_headings, "candidate headings", 8, 1440),
-            "obstacle_min_z": declare(self, "baseline.obstacle_min_z", d.obstacle_min_z,
-                                      "lowest obstacle point in base_link (above the ground), m", -5.0, 5.0),
-            "obstacle_max_z": declare(self, "baseline.obstacle_max_z", d.obstacle_max_z,
-                                      "highest obstacle point in base_link (below overhangs), m", -5.0, 10.0),
-            "goal_tolerance_m": declare(self, "baseline.goal_tolerance_m", d.goal_tolerance_m,
-                                        "closer than this the plan is to stay, m", 0.01, 10.0),
-            "straight_weight": declare(self, "baseline.straight_weight", d.straight_weight,
-                                       "cost per radian of turning, relative to goal bearing", 0.0, 1.0),
+            "obstacle_min_z": declare(
+                self,
+                "baseline.obstacle_min_z",
+                d.obstacle_min_z,
+                "lowest obstacle point in base_link (above the ground), m",
+                -5.0,
+                5.0,
+            ),
+            "obstacle_max_z": declare(
+                self,
+                "baseline.obstacle_max_z",
+                d.obstacle_max_z,
+                "highest obstacle point in base_link (below overhangs), m",
+                -5.0,
+                10.0,
+            ),
+            "goal_tolerance_m": declare(
+                self,
+                "baseline.goal_tolerance_m",
+                d.goal_tolerance_m,
+                "closer than this the plan is to stay, m",
+                0.01,
+                10.0,
+            ),
+            "straight_weight": declare(
+                self,
+                "baseline.straight_weight",
+                d.straight_weight,
+                "cost per radian of turning, relative to goal bearing",
+                0.0,
+                1.0,
+            ),
         }
         return BaselineConfig(**values)
 
@@ -195,8 +253,9 @@ class PolicyNode(Node):
     def on_goal(self, msg: Any) -> None:
         frame = msg.header.frame_id.lstrip("/")
         if frame != self.base_frame:
-            self.get_logger().warn(f"goal in frame {frame!r} ignored: expected {self.base_frame!r}",
-                                   throttle_duration_sec=5.0)
+            self.get_logger().warn(
+                f"goal in frame {frame!r} ignored: expected {self.base_frame!r}", throttle_duration_sec=5.0
+            )
             return
         position, q = msg.pose.position, msg.pose.orientation
         try:
@@ -258,8 +317,9 @@ class PolicyNode(Node):
         for transform in msg.transforms:
             t, q = transform.transform.translation, transform.transform.rotation
             try:
-                self.static_frames.set(transform.header.frame_id, transform.child_frame_id, (t.x, t.y, t.z),
-                                       (q.x, q.y, q.z, q.w))
+                self.static_frames.set(
+                    transform.header.frame_id, transform.child_frame_id, (t.x, t.y, t.z), (q.x, q.y, q.z, q.w)
+                )
             except PolicyError as exc:
                 self.get_logger().warn(f"/tf_static transform ignored: {exc}", throttle_duration_sec=5.0)
 
@@ -311,8 +371,10 @@ class PolicyNode(Node):
             matrix = self.poses.at(stamp)
             if matrix is None:
                 before = (stamps_ns[-1] - stamp) * 1e-9
-                raise PolicyError(f"no odometry within {self.odom_ttl_s:g} s of the frame {before:.2f} s before "
-                                  "the newest: odometry stalled or started late")
+                raise PolicyError(
+                    f"no odometry within {self.odom_ttl_s:g} s of the frame {before:.2f} s before "
+                    "the newest: odometry stalled or started late"
+                )
             poses.append((matrix[0, 3], matrix[1, 3], math.atan2(matrix[1, 0], matrix[0, 0])))
         return np.array(poses)
 
@@ -359,8 +421,14 @@ class PolicyNode(Node):
             inputs.append(("odometry", self.poses.newest_ns, self.odom_ttl_s))
         for name, stamp, ttl in inputs:
             problem = freshness(name, now, stamp, ttl)
-            checks.append(Check(f"policy: {name}", Level.WARN if problem else Level.OK, problem or "fresh",
-                                {"age_s": age_s(now, stamp), "ttl_s": ttl}))
+            checks.append(
+                Check(
+                    f"policy: {name}",
+                    Level.WARN if problem else Level.OK,
+                    problem or "fresh",
+                    {"age_s": age_s(now, stamp), "ttl_s": ttl},
+                )
+            )
         recent = self.last_output_ns is not None and age_s(now, self.last_output_ns) <= max(2.0 / self.rate_hz, 1.0)
         why = "; ".join(problems) or self.last_problem
         values = {
@@ -373,8 +441,14 @@ class PolicyNode(Node):
         if self.runtime is not None:
             values["frames_encoded_last_tick"] = self.last_frames_encoded
             values["providers"] = ",".join(self.runtime.providers)
-        checks.append(Check("policy: waypoints", Level.OK if recent else Level.WARN,
-                            "publishing" if recent else f"no waypoints: {why}", values))
+        checks.append(
+            Check(
+                "policy: waypoints",
+                Level.OK if recent else Level.WARN,
+                "publishing" if recent else f"no waypoints: {why}",
+                values,
+            )
+        )
         return checks
 
     def on_report(self) -> None:
@@ -399,8 +473,10 @@ def default_model_dir(policy: str) -> Path:
         if (candidate / CARD_FILE).is_file():
             return candidate
     searched = ", ".join(str(c) for c in model_dirs(policy))
-    raise PolicyConfigError(f"policy={policy}: no model_dir given and no export in {searched}; export one with "
-                            f"`anynav export {policy} --checkpoint FILE --out models/{policy}` or set model_dir")
+    raise PolicyConfigError(
+        f"policy={policy}: no model_dir given and no export in {searched}; export one with "
+        f"`anynav export {policy} --checkpoint FILE --out models/{policy}` or set model_dir"
+    )
 
 
 def heading_along(waypoints: np.ndarray) -> np.ndarray:

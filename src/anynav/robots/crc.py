@@ -27,15 +27,9 @@ def unitree_crc32(words: bytes | bytearray | memoryview | np.ndarray) -> int:
     reflection and the XOR on the result. Tests check this against a plain bitwise
     implementation of Unitree's loop.
     """
-    raw = (
-        memoryview(words).cast("B")
-        if not isinstance(words, np.ndarray)
-        else words.view(np.uint8)
-    )
+    raw = memoryview(words).cast("B") if not isinstance(words, np.ndarray) else words.view(np.uint8)
     if len(raw) % 4:
-        raise FrameError(
-            "length", f"CRC input must be whole 32-bit words, got {len(raw)} bytes"
-        )
+        raise FrameError("length", f"CRC input must be whole 32-bit words, got {len(raw)} bytes")
     big_endian = np.frombuffer(raw, dtype="<u4").byteswap().tobytes()
     return _reverse32(zlib.crc32(big_endian.translate(_REVERSE_BITS))) ^ 0xFFFFFFFF
 
@@ -48,14 +42,8 @@ def struct_crc(packed: bytes | bytearray | memoryview | np.ndarray) -> int:
     together with the odd bytes before it, exactly as legged_sdk's
     ``crc32_core(ptr, (sizeof(T) >> 2) - 1)`` does.
     """
-    raw = (
-        memoryview(packed).cast("B")
-        if not isinstance(packed, np.ndarray)
-        else packed.view(np.uint8)
-    )
+    raw = memoryview(packed).cast("B") if not isinstance(packed, np.ndarray) else packed.view(np.uint8)
     n_words = len(raw) // 4 - 1
     if n_words < 1:
-        raise FrameError(
-            "length", f"a packed struct of {len(raw)} bytes is too short to carry a CRC"
-        )
+        raise FrameError("length", f"a packed struct of {len(raw)} bytes is too short to carry a CRC")
     return unitree_crc32(raw[: 4 * n_words])

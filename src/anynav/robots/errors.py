@@ -28,9 +28,7 @@ class CrcMismatchError(RobotInterfaceError):
     """A frame's CRC word does not match the CRC of its packed C struct."""
 
     def __init__(self, what: str, expected: int, actual: int) -> None:
-        super().__init__(
-            f"{what}: crc 0x{actual:08X} does not match the packed struct's 0x{expected:08X}"
-        )
+        super().__init__(f"{what}: crc 0x{actual:08X} does not match the packed struct's 0x{expected:08X}")
         self.expected = expected
         self.actual = actual
 

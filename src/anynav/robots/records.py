@@ -29,9 +29,7 @@ def c_struct(fields: list[tuple[Any, ...]], *, packed: bool = False) -> np.dtype
 
 
 def _get(source: Any, name: str, prefix: str) -> Any:
-    if isinstance(source, dict) or (
-        not hasattr(source, name) and isinstance(source, Mapping)
-    ):
+    if isinstance(source, dict) or (not hasattr(source, name) and isinstance(source, Mapping)):
         if name not in source:
             raise FieldError(prefix + name, "missing")
         return source[name]
@@ -63,9 +61,7 @@ def _integer_range(dtype: np.dtype) -> tuple[int, int]:
     return int(info.min), int(info.max)
 
 
-def _bad_element(
-    mask: np.ndarray, prefixes: Sequence[str], name: str
-) -> tuple[str, tuple[int, ...]]:
+def _bad_element(mask: np.ndarray, prefixes: Sequence[str], name: str) -> tuple[str, tuple[int, ...]]:
     index = tuple(int(i) for i in np.argwhere(mask)[0])
     return prefixes[index[0]] + name + "".join(f"[{i}]" for i in index[1:]), index
 
@@ -95,18 +91,13 @@ def _assign_numbers(
     target = column.dtype
     try:
         array = np.asarray(
-            [
-                np.frombuffer(v, np.uint8) if type(v) in (bytes, bytearray) else v
-                for v in values
-            ],
+            [np.frombuffer(v, np.uint8) if type(v) in (bytes, bytearray) else v for v in values],
             dtype=np.float64 if target.kind == "f" else None,
         )
     except (TypeError, ValueError) as err:
         raise FieldError(prefixes[0] + name, f"not numeric: {err}") from None
     if array.shape != column.shape:
-        row = next(
-            (i for i, v in enumerate(values) if np.shape(v) != column.shape[1:]), 0
-        )
+        row = next((i for i, v in enumerate(values) if np.shape(v) != column.shape[1:]), 0)
         raise FieldError(
             prefixes[row] + name,
             f"expected shape {column.shape[1:] or 'scalar'}, got {np.shape(values[row]) or 'scalar'}",
@@ -115,12 +106,8 @@ def _assign_numbers(
         if finite and not np.isfinite(array).all():
             field, index = _bad_element(~np.isfinite(array), prefixes, name)
             raise NonFiniteValueError(field, f"{array[index]} is not finite")
-    elif array.size and not (
-        array.dtype.kind in "iu" and np.can_cast(array.dtype, target)
-    ):
-        if array.dtype.kind not in "iu" and (
-            array.dtype.kind != "f" or not np.array_equal(array, np.round(array))
-        ):
+    elif array.size and not (array.dtype.kind in "iu" and np.can_cast(array.dtype, target)):
+        if array.dtype.kind not in "iu" and (array.dtype.kind != "f" or not np.array_equal(array, np.round(array))):
             raise FieldError(
                 prefixes[0] + name,
                 f"expected integers for {target}, got {array.ravel()[:4]}",
@@ -128,20 +115,14 @@ def _assign_numbers(
         low, high = _integer_range(target)
         if array.min() < low or array.max() > high:
             field, index = _bad_element((array < low) | (array > high), prefixes, name)
-            raise FieldError(
-                field, f"{array[index]} outside the {target} range [{low}, {high}]"
-            )
+            raise FieldError(field, f"{array[index]} outside the {target} range [{low}, {high}]")
     dest[name] = array
 
 
-def _fill(
-    dest: np.ndarray, sources: Sequence[Any], prefixes: Sequence[str], finite: bool
-) -> None:
+def _fill(dest: np.ndarray, sources: Sequence[Any], prefixes: Sequence[str], finite: bool) -> None:
     """Fill the 1-D structured array ``dest`` from ``sources``, one message per element."""
     for name, is_struct, is_array in _layout(dest.dtype):
-        values = [
-            _get(source, name, prefix) for source, prefix in zip(sources, prefixes)
-        ]
+        values = [_get(source, name, prefix) for source, prefix in zip(sources, prefixes)]
         if not is_struct:
             _assign_numbers(dest, name, values, prefixes, finite)
         elif is_array:
@@ -157,9 +138,7 @@ def _fill(
                     finite,
                 )
         else:
-            _fill(
-                dest[name], values, [prefix + name + "." for prefix in prefixes], finite
-            )
+            _fill(dest[name], values, [prefix + name + "." for prefix in prefixes], finite)
 
 
 def require_finite(field: str, values: Any) -> np.ndarray:
@@ -168,15 +147,11 @@ def require_finite(field: str, values: Any) -> np.ndarray:
     bad = np.argwhere(~np.isfinite(array))
     if bad.size:
         index = tuple(int(i) for i in bad[0])
-        raise NonFiniteValueError(
-            field + "".join(f"[{i}]" for i in index), f"{array[index]} is not finite"
-        )
+        raise NonFiniteValueError(field + "".join(f"[{i}]" for i in index), f"{array[index]} is not finite")
     return array
 
 
-def record_from_message(
-    dtype: np.dtype, message: Any, *, finite: bool = True
-) -> np.ndarray:
+def record_from_message(dtype: np.dtype, message: Any, *, finite: bool = True) -> np.ndarray:
     """A one-element record of ``dtype`` with every field read from ``message`` (object or dict).
 
     Raises FieldError naming the field when one is missing, has the wrong length or does
@@ -188,14 +163,10 @@ def record_from_message(
     return record
 
 
-def record_from_bytes(
-    dtype: np.dtype, buffer: bytes | bytearray | memoryview, what: str
-) -> np.ndarray:
+def record_from_bytes(dtype: np.dtype, buffer: bytes | bytearray | memoryview, what: str) -> np.ndarray:
     """A one-element record holding a copy of ``buffer``, which must be exactly one struct long."""
     if len(buffer) != dtype.itemsize:
-        raise FrameError(
-            "length", f"{what}: expected {dtype.itemsize} bytes, got {len(buffer)}"
-        )
+        raise FrameError("length", f"{what}: expected {dtype.itemsize} bytes, got {len(buffer)}")
     return np.frombuffer(bytes(buffer), dtype=dtype).copy()
 
 
@@ -236,9 +207,7 @@ def _rows(array: np.ndarray) -> list[dict[str, Any]]:
     for name, is_struct, is_array in layout:
         column = array[name]
         if is_struct:
-            columns.append(
-                [_rows(row) for row in column] if is_array else _rows(column)
-            )
+            columns.append([_rows(row) for row in column] if is_array else _rows(column))
         elif is_array:
             columns.append(list(column.copy()))
         else:

@@ -1,4 +1,4 @@
-"""MuJoCo simulator core: scenarios, the simulated world and its sensors, a waypoint driver, run scoring, mission status.
+"""MuJoCo simulator core: scenarios, the world and its sensors, a waypoint driver, run scoring, mission status.
 
 Nothing here imports a ROS backend; the sim node wraps :class:`SimWorld`. Names are
 loaded on first use, so reading a scenario file does not start MuJoCo or probe OpenGL.

@@ -60,29 +60,52 @@ RECORD_TAIL_S = 0.3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("words", nargs="*", metavar="SCENARIO|node.param:=value",
-                        help=f"scenario name (config/scenarios/NAME.yaml) or YAML path (default: {DEFAULT_SCENARIO}), "
-                             "then parameter overrides for the graph, e.g. sim.real_time_factor:=4.0")
-    parser.add_argument("--graph", metavar="PARAMS",
-                        help="params file of the graph, a name in config/ or a path (default: sim; "
-                             "sim_language with --instruction)")
-    parser.add_argument("--headless", action="store_true",
-                        help="run without a viewer; this is the default and only mode")
-    parser.add_argument("--timeout", type=float, metavar="S",
-                        help="wall-clock limit in seconds (default: the mission's timeout over the real-time factor, "
-                             f"plus {STARTUP_MARGIN_S:g} s)")
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="output directory for the bag, params, logs, summary and picture "
-                             "(default: sim_<scenario>_<date-time>)")
+    parser.add_argument(
+        "words",
+        nargs="*",
+        metavar="SCENARIO|node.param:=value",
+        help=f"scenario name (config/scenarios/NAME.yaml) or YAML path (default: {DEFAULT_SCENARIO}), "
+        "then parameter overrides for the graph, e.g. sim.real_time_factor:=4.0",
+    )
+    parser.add_argument(
+        "--graph",
+        metavar="PARAMS",
+        help="params file of the graph, a name in config/ or a path (default: sim; sim_language with --instruction)",
+    )
+    parser.add_argument(
+        "--headless", action="store_true", help="run without a viewer; this is the default and only mode"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="wall-clock limit in seconds (default: the mission's timeout over the real-time factor, "
+        f"plus {STARTUP_MARGIN_S:g} s)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="output directory for the bag, params, logs, summary and picture (default: sim_<scenario>_<date-time>)",
+    )
     parser.add_argument("--no-record", action="store_true", help="do not record a bag")
-    parser.add_argument("--policy", metavar="NAME", help="navigation policy of the graph's policy node: policy.policy:=NAME")
-    parser.add_argument("--instruction", metavar="TEXT",
-                        help=f"language instruction, published latched on {INSTRUCTION_TOPIC} once the graph is up "
-                             f"(selects config/{LANGUAGE_GRAPH}.yaml unless --graph is given)")
+    parser.add_argument(
+        "--policy", metavar="NAME", help="navigation policy of the graph's policy node: policy.policy:=NAME"
+    )
+    parser.add_argument(
+        "--instruction",
+        metavar="TEXT",
+        help=f"language instruction, published latched on {INSTRUCTION_TOPIC} once the graph is up "
+        f"(selects config/{LANGUAGE_GRAPH}.yaml unless --graph is given)",
+    )
     parser.add_argument("--vla", metavar="URL", help="VLA server of the graph's vla node: vla.server:=URL")
-    parser.add_argument("--network-interface", default="lo", metavar="NIC",
-                        help="interface the simulated graph's DDS uses (default lo: nothing leaves this machine; "
-                             "give your LAN interface to watch the sim from another ROS 2 machine)")
+    parser.add_argument(
+        "--network-interface",
+        default="lo",
+        metavar="NIC",
+        help="interface the simulated graph's DDS uses (default lo: nothing leaves this machine; "
+        "give your LAN interface to watch the sim from another ROS 2 machine)",
+    )
 
 
 class UsageError(Exception):
@@ -128,8 +151,9 @@ def _prepare(args: argparse.Namespace) -> _Job:
         raise UsageError(f"{graph} has no 'sim' node; anynav sim needs a graph with the simulator in it")
     for flag, node, value in (("--policy", "policy", args.policy), ("--vla", "vla", args.vla)):
         if value is not None and node not in document:
-            raise UsageError(f"{flag} needs a '{node}' node in the graph, and {graph} has none "
-                             f"(its nodes: {', '.join(document)})")
+            raise UsageError(
+                f"{flag} needs a '{node}' node in the graph, and {graph} has none (its nodes: {', '.join(document)})"
+            )
     if args.policy is not None:
         assignments.append(f"policy.policy:={args.policy}")
     if args.vla is not None:
@@ -231,8 +255,11 @@ def _execute(job: _Job) -> int:
     launcher = Launcher(job.plan, out=log)
     interrupted = threading.Event()
     previous = {s: signal.signal(s, lambda *_: interrupted.set()) for s in (signal.SIGINT, signal.SIGTERM)}
-    print(f"anynav sim: scenario {job.scenario.name} ({job.scenario.robot.name}) on {job.graph}, "
-          f"output {job.out}, wall-clock limit {job.wall_limit_s:.0f} s", flush=True)
+    print(
+        f"anynav sim: scenario {job.scenario.name} ({job.scenario.robot.name}) on {job.graph}, "
+        f"output {job.out}, wall-clock limit {job.wall_limit_s:.0f} s",
+        flush=True,
+    )
     try:
         launcher.start()
         ending = _watch_run(job, launcher, executor, watch, instruction_pub, interrupted)
@@ -263,19 +290,27 @@ def _status_node(watch: _Watch, with_instruction: bool) -> tuple[Node, SingleThr
 
     node = Node("_anynav_sim")
     string = message_class("std_msgs/msg/String")
-    node.create_subscription(string, STATUS_TOPIC, on_status,
-                             QoSProfile(depth=10, durability=DurabilityPolicy.TRANSIENT_LOCAL))
+    node.create_subscription(
+        string, STATUS_TOPIC, on_status, QoSProfile(depth=10, durability=DurabilityPolicy.TRANSIENT_LOCAL)
+    )
     instruction_pub = node.create_publisher(string, INSTRUCTION_TOPIC, QOS_LATCHED) if with_instruction else None
     if watch.instruction is not None:
-        node.create_subscription(message_class("diagnostic_msgs/msg/DiagnosticArray"), "/diagnostics",
-                                 watch.instruction.on_diagnostics, 10)
+        node.create_subscription(
+            message_class("diagnostic_msgs/msg/DiagnosticArray"), "/diagnostics", watch.instruction.on_diagnostics, 10
+        )
     executor = SingleThreadedExecutor()
     executor.add_node(node)
     return node, executor, instruction_pub
 
 
-def _watch_run(job: _Job, launcher: Launcher, executor: SingleThreadedExecutor, watch: _Watch,
-               instruction_pub: Publisher | None, interrupted: threading.Event) -> str:
+def _watch_run(
+    job: _Job,
+    launcher: Launcher,
+    executor: SingleThreadedExecutor,
+    watch: _Watch,
+    instruction_pub: Publisher | None,
+    interrupted: threading.Event,
+) -> str:
     """Spin until the mission ends, a node dies, the wall clock runs out or the user stops; say which."""
     graph_exit: list[int] = []
     waiter = threading.Thread(target=lambda: graph_exit.append(launcher.wait()), daemon=True)
@@ -330,7 +365,8 @@ def _report(job: _Job, watch: _Watch, ending: str, bag_line: str, launcher: Laun
     print(f"  end state          {status.state}" + ("" if status.done else f" (run stopped: {ending})"))
     title = f"{job.scenario.name} ({job.scenario.robot.name}): {status.state}"
     picture = write_trajectory_png(
-        out / "trajectory.png", job.scenario, np.asarray(watch.trajectory), summary.collisions, title=title)
+        out / "trajectory.png", job.scenario, np.asarray(watch.trajectory), summary.collisions, title=title
+    )
     print(f"trajectory: {picture}")
     print(f"bag: {bag_line}")
     print(f"logs: {out / 'graph.log'}")
@@ -347,8 +383,9 @@ def _report(job: _Job, watch: _Watch, ending: str, bag_line: str, launcher: Laun
 class _Recording:
     """Every topic of the domain into a rosbag2 MCAP bag, on a thread of this process."""
 
-    def __init__(self, recorder: BagRecorder, thread: threading.Thread, stop: threading.Event,
-                 errors: list[BaseException]) -> None:
+    def __init__(
+        self, recorder: BagRecorder, thread: threading.Thread, stop: threading.Event, errors: list[BaseException]
+    ) -> None:
         self._recorder = recorder
         self._thread = thread
         self._stop = stop
@@ -378,5 +415,7 @@ class _Recording:
         self._thread.join(timeout=5.0)
         final = self._recorder.close()
         problem = f"; recording failed: {self._errors[0]}" if self._errors else ""
-        return (f"{self._recorder.bag_dir} ({final.messages} messages on {len(final.topics)} topics, "
-                f"{human_bytes(final.bag_bytes)}){problem}")
+        return (
+            f"{self._recorder.bag_dir} ({final.messages} messages on {len(final.topics)} topics, "
+            f"{human_bytes(final.bag_bytes)}){problem}"
+        )

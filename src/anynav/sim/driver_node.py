@@ -41,16 +41,26 @@ class SimDriverNode(Node):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("sim_driver", **kwargs)
         defaults = DriverConfig()
-        self.declare_parameter("scenario", "open_field", ParameterDescriptor(
-            description="scenario name or YAML path whose mission waypoints to drive to"))
+        self.declare_parameter(
+            "scenario",
+            "open_field",
+            ParameterDescriptor(description="scenario name or YAML path whose mission waypoints to drive to"),
+        )
         self.declare_parameter("rate_hz", 20.0, _range(1.0, 100.0, "command rate"))
         self.declare_parameter("imu_timeout_s", 0.5, _range(0.05, 10.0, "stop when the last IMU sample is older"))
         self.declare_parameter("max_speed", defaults.max_speed, _range(0.05, 5.0, "forward speed, m/s"))
         self.declare_parameter("max_yaw_rate", defaults.max_yaw_rate, _range(0.05, 10.0, "rad/s"))
-        self.declare_parameter("heading_gain", defaults.heading_gain, _range(0.05, 20.0, "yaw rate per rad of error, 1/s"))
-        self.declare_parameter("arrival_fraction", defaults.arrival_fraction, _range(
-            0.05, 1.0, "move on within this fraction of the arrival radius (by GPS)"))
-        self.declare_parameter("fix_timeout_s", defaults.fix_timeout_s, _range(0.1, 60.0, "stop when the last fix is older"))
+        self.declare_parameter(
+            "heading_gain", defaults.heading_gain, _range(0.05, 20.0, "yaw rate per rad of error, 1/s")
+        )
+        self.declare_parameter(
+            "arrival_fraction",
+            defaults.arrival_fraction,
+            _range(0.05, 1.0, "move on within this fraction of the arrival radius (by GPS)"),
+        )
+        self.declare_parameter(
+            "fix_timeout_s", defaults.fix_timeout_s, _range(0.1, 60.0, "stop when the last fix is older")
+        )
         self.declare_parameter("gps_topic", "/gps/fix", ParameterDescriptor(description="sensor_msgs/NavSatFix in"))
         self.declare_parameter("imu_topic", "/imu/data", ParameterDescriptor(description="sensor_msgs/Imu in"))
         self.declare_parameter("cmd_vel_topic", "/cmd_vel", ParameterDescriptor(description="geometry_msgs/Twist out"))
@@ -60,19 +70,26 @@ class SimDriverNode(Node):
 
         scenario = load_scenario(find_scenario(param("scenario")))
         mission = scenario.mission
-        config = DriverConfig(**{name: param(name) for name in (
-            "max_speed", "max_yaw_rate", "heading_gain", "arrival_fraction", "fix_timeout_s")})
+        config = DriverConfig(
+            **{
+                name: param(name)
+                for name in ("max_speed", "max_yaw_rate", "heading_gain", "arrival_fraction", "fix_timeout_s")
+            }
+        )
         self._driver = WaypointDriver(
-            [(w.latitude, w.longitude) for w in mission.waypoints], scenario.datum, mission.arrival_radius, config)
+            [(w.latitude, w.longitude) for w in mission.waypoints], scenario.datum, mission.arrival_radius, config
+        )
         self._imu_timeout_s = param("imu_timeout_s")
         self._yaw: float | None = None
         self._imu_time_s = -math.inf
         self._announced = 0
 
-        self.create_subscription(message_class("sensor_msgs/msg/NavSatFix"), param("gps_topic"), self._on_fix,
-                                 qos_profile_sensor_data)
-        self.create_subscription(message_class("sensor_msgs/msg/Imu"), param("imu_topic"), self._on_imu,
-                                 qos_profile_sensor_data)
+        self.create_subscription(
+            message_class("sensor_msgs/msg/NavSatFix"), param("gps_topic"), self._on_fix, qos_profile_sensor_data
+        )
+        self.create_subscription(
+            message_class("sensor_msgs/msg/Imu"), param("imu_topic"), self._on_imu, qos_profile_sensor_data
+        )
         self._cmd_pub = self.create_publisher(message_class("geometry_msgs/msg/Twist"), param("cmd_vel_topic"), 10)
         self.create_timer(1.0 / param("rate_hz"), self._on_tick)
         self.get_logger().info(f"driving to the {len(mission.waypoints)} waypoints of scenario {scenario.name}")

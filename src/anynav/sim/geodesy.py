@@ -51,7 +51,8 @@ class LocalTangentPlane:
             " +step +proj=axisswap +order=2,1"
             " +step +proj=unitconvert +xy_in=deg +xy_out=rad"
             " +step +proj=cart +ellps=WGS84"
-            f" +step +proj=topocentric +ellps=WGS84 +lat_0={datum.latitude!r} +lon_0={datum.longitude!r} +h_0={datum.altitude!r}"
+            f" +step +proj=topocentric +ellps=WGS84 +lat_0={datum.latitude!r} +lon_0={datum.longitude!r}"
+            f" +h_0={datum.altitude!r}"
         )
 
     def to_enu(

@@ -25,7 +25,8 @@ BACKENDS: tuple[str, ...] = ("egl", "osmesa")
 
 #: What each backend needs, for the error message when none works.
 _NEEDS = {
-    "egl": "libEGL.so.1 with a Mesa or NVIDIA EGL driver (Debian/Ubuntu: apt install libegl1 libgl1-mesa-dri) and PyOpenGL",
+    "egl": "libEGL.so.1 with a Mesa or NVIDIA EGL driver (Debian/Ubuntu: apt install libegl1 libgl1-mesa-dri) "
+    "and PyOpenGL",
     "osmesa": "libOSMesa.so (Debian/Ubuntu: apt install libosmesa6) and PyOpenGL",
 }
 
@@ -78,7 +79,7 @@ def _decide() -> tuple[str, RenderBackendError | None]:
 MUJOCO_GL, _RENDER_ERROR = _decide()
 os.environ["MUJOCO_GL"] = MUJOCO_GL
 
-import mujoco  # must follow the MUJOCO_GL decision above
+import mujoco  # noqa: E402  (must follow the MUJOCO_GL decision above)
 
 
 def require_rendering() -> None:

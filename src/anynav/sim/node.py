@@ -1,4 +1,4 @@
-"""The `sim` node: steps a scenario's MuJoCo world against the wall clock and publishes /clock, sensors and ground truth.
+"""The `sim` node: steps a scenario's MuJoCo world against the wall clock; publishes /clock, sensors, ground truth.
 
 Topic names follow the real drivers' defaults (Graph contract) and come from parameters,
 so the navigation graph that drives a robot drives the sim unchanged. Every stamp is sim
@@ -85,21 +85,56 @@ class SimNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("sim", **kwargs)
-        self.declare_parameter("scenario", "open_field", ParameterDescriptor(
-            description="scenario name (config/scenarios/NAME.yaml) or path to a scenario YAML file"))
-        self.declare_parameter("real_time_factor", 1.0, ParameterDescriptor(
-            description="sim seconds per wall second", floating_point_range=_float_range(0.1, 50.0)))
-        self.declare_parameter("step_s", 0.01, ParameterDescriptor(
-            description="sim time per control step (/clock period), a multiple of the 5 ms physics step",
-            floating_point_range=_float_range(0.005, 0.05, 0.005)))
-        self.declare_parameter("cmd_vel_stamped", False, ParameterDescriptor(
-            description="subscribe to geometry_msgs/TwistStamped instead of Twist"))
-        self.declare_parameter("cmd_vel_ttl_s", 0.5, ParameterDescriptor(
-            description="a command older than this (sim time) stops the robot", floating_point_range=_float_range(0.05, 10.0)))
-        self.declare_parameter("status_rate_hz", 2.0, ParameterDescriptor(
-            description="/sim/status messages per sim second", floating_point_range=_float_range(0.1, 50.0)))
-        self.declare_parameter("jpeg_quality", 85, ParameterDescriptor(
-            description="JPEG quality of the compressed image", integer_range=[IntegerRange(from_value=1, to_value=100)]))
+        self.declare_parameter(
+            "scenario",
+            "open_field",
+            ParameterDescriptor(
+                description="scenario name (config/scenarios/NAME.yaml) or path to a scenario YAML file"
+            ),
+        )
+        self.declare_parameter(
+            "real_time_factor",
+            1.0,
+            ParameterDescriptor(
+                description="sim seconds per wall second", floating_point_range=_float_range(0.1, 50.0)
+            ),
+        )
+        self.declare_parameter(
+            "step_s",
+            0.01,
+            ParameterDescriptor(
+                description="sim time per control step (/clock period), a multiple of the 5 ms physics step",
+                floating_point_range=_float_range(0.005, 0.05, 0.005),
+            ),
+        )
+        self.declare_parameter(
+            "cmd_vel_stamped",
+            False,
+            ParameterDescriptor(description="subscribe to geometry_msgs/TwistStamped instead of Twist"),
+        )
+        self.declare_parameter(
+            "cmd_vel_ttl_s",
+            0.5,
+            ParameterDescriptor(
+                description="a command older than this (sim time) stops the robot",
+                floating_point_range=_float_range(0.05, 10.0),
+            ),
+        )
+        self.declare_parameter(
+            "status_rate_hz",
+            2.0,
+            ParameterDescriptor(
+                description="/sim/status messages per sim second", floating_point_range=_float_range(0.1, 50.0)
+            ),
+        )
+        self.declare_parameter(
+            "jpeg_quality",
+            85,
+            ParameterDescriptor(
+                description="JPEG quality of the compressed image",
+                integer_range=[IntegerRange(from_value=1, to_value=100)],
+            ),
+        )
         for name, (default, description) in TOPICS.items():
             self.declare_parameter(name, default, ParameterDescriptor(description=description))
 
@@ -135,24 +170,33 @@ class SimNode(Node):
         self._tf_pub = self.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf", TF_QOS)
         self._tf_static_pub = self.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf_static", QOS_LATCHED)
         self._gps_pub = self.create_publisher(
-            message_class("sensor_msgs/msg/NavSatFix"), param("gps_topic"), qos_profile_sensor_data)
-        self._imu_pub = self.create_publisher(message_class("sensor_msgs/msg/Imu"), param("imu_topic"), qos_profile_sensor_data)
+            message_class("sensor_msgs/msg/NavSatFix"), param("gps_topic"), qos_profile_sensor_data
+        )
+        self._imu_pub = self.create_publisher(
+            message_class("sensor_msgs/msg/Imu"), param("imu_topic"), qos_profile_sensor_data
+        )
         self._odom_pub = self.create_publisher(message_class("nav_msgs/msg/Odometry"), param("odom_topic"), 10)
         self._collision_pub = self.create_publisher(string, param("collision_topic"), 10)
         self._status_pub = self.create_publisher(string, param("status_topic"), QOS_LATCHED)
         if sensors.camera.enabled:
             self._gates["camera"] = RateGate(sensors.camera.rate_hz)
             self._image_pub = self.create_publisher(
-                message_class("sensor_msgs/msg/Image"), param("image_topic"), qos_profile_sensor_data)
+                message_class("sensor_msgs/msg/Image"), param("image_topic"), qos_profile_sensor_data
+            )
             self._compressed_pub = self.create_publisher(
-                message_class("sensor_msgs/msg/CompressedImage"), param("compressed_image_topic"), qos_profile_sensor_data)
+                message_class("sensor_msgs/msg/CompressedImage"),
+                param("compressed_image_topic"),
+                qos_profile_sensor_data,
+            )
             self._info_pub = self.create_publisher(
-                message_class("sensor_msgs/msg/CameraInfo"), param("camera_info_topic"), qos_profile_sensor_data)
+                message_class("sensor_msgs/msg/CameraInfo"), param("camera_info_topic"), qos_profile_sensor_data
+            )
         if sensors.lidar.enabled:
             self._gates["lidar"] = RateGate(sensors.lidar.rate_hz)
             lidar_topic = param(f"{scenario.lidar_pattern}_lidar_topic")
             self._lidar_pub = self.create_publisher(
-                message_class("sensor_msgs/msg/PointCloud2"), lidar_topic, qos_profile_sensor_data)
+                message_class("sensor_msgs/msg/PointCloud2"), lidar_topic, qos_profile_sensor_data
+            )
         twist_type = "geometry_msgs/msg/TwistStamped" if param("cmd_vel_stamped") else "geometry_msgs/msg/Twist"
         self.create_subscription(message_class(twist_type), param("cmd_vel_topic"), self._on_cmd_vel, 10)
 
@@ -236,8 +280,7 @@ class SimNode(Node):
         self._clock_pub.publish(new_message("rosgraph_msgs/msg/Clock", clock=ns_to_stamp(self._world.time_ns)))
 
     def _publish_status(self) -> Any:
-        status = self._monitor.status(
-            self._pacer.achieved_factor(time.monotonic(), self._world.time), self._rejected)
+        status = self._monitor.status(self._pacer.achieved_factor(time.monotonic(), self._world.time), self._rejected)
         self._status_pub.publish(new_message("std_msgs/msg/String", data=status.to_json()))
         return status
 
@@ -256,20 +299,42 @@ class SimNode(Node):
 
     def _publish_odometry(self, stamp: int) -> None:
         s = self._world.read_odometry()
-        self._odom_pub.publish(navigation.odometry_message(navigation.OdometrySample(
-            stamp, ODOM_FRAME, BASE_FRAME, np.array([s.x, s.y, 0.0]), np.asarray(s.orientation),
-            np.array([s.vx, s.vy, 0.0]), np.array([0.0, 0.0, s.wz]))))
+        self._odom_pub.publish(
+            navigation.odometry_message(
+                navigation.OdometrySample(
+                    stamp,
+                    ODOM_FRAME,
+                    BASE_FRAME,
+                    np.array([s.x, s.y, 0.0]),
+                    np.asarray(s.orientation),
+                    np.array([s.vx, s.vy, 0.0]),
+                    np.array([0.0, 0.0, s.wz]),
+                )
+            )
+        )
         odom = FrameTransform((s.x, s.y, 0.0), s.orientation)
-        self._tf_pub.publish(new_message("tf2_msgs/msg/TFMessage", transforms=[
-            _transform_stamped(ODOM_FRAME, BASE_FRAME, odom, stamp)]))
+        self._tf_pub.publish(
+            new_message("tf2_msgs/msg/TFMessage", transforms=[_transform_stamped(ODOM_FRAME, BASE_FRAME, odom, stamp)])
+        )
 
     def _publish_gps(self, stamp: int) -> None:
         fix = self._world.read_gps()
         if fix is None:  # a dropout: the receiver delivers nothing
             return
-        self._gps_pub.publish(navigation.fix_to_navsatfix(navigation.GpsFix(
-            stamp, fix.latitude, fix.longitude, fix.altitude, fix.status,
-            np.asarray(fix.position_covariance).reshape(3, 3), COVARIANCE_TYPE_DIAGONAL_KNOWN), GPS_FRAME))
+        self._gps_pub.publish(
+            navigation.fix_to_navsatfix(
+                navigation.GpsFix(
+                    stamp,
+                    fix.latitude,
+                    fix.longitude,
+                    fix.altitude,
+                    fix.status,
+                    np.asarray(fix.position_covariance).reshape(3, 3),
+                    COVARIANCE_TYPE_DIAGONAL_KNOWN,
+                ),
+                GPS_FRAME,
+            )
+        )
 
     def _publish_camera(self, stamp: int) -> None:
         rgb = self._world.render_rgb()
@@ -293,8 +358,12 @@ class SimNode(Node):
         )
 
     def _static_transforms(self) -> Any:
-        return new_message("tf2_msgs/msg/TFMessage", transforms=[
-            _transform_stamped(BASE_FRAME, child, frame, 0) for child, frame in self._world.sensor_frames().items()])
+        return new_message(
+            "tf2_msgs/msg/TFMessage",
+            transforms=[
+                _transform_stamped(BASE_FRAME, child, frame, 0) for child, frame in self._world.sensor_frames().items()
+            ],
+        )
 
     def destroy_node(self) -> None:
         self._world.close()

@@ -45,15 +45,11 @@ class RobotMode(IntEnum):
 def _finite(name: str, value: float) -> float:
     number = float(value)
     if not math.isfinite(number):
-        raise NonFiniteValueError(
-            name, f"{value} is not finite; refusing to send it to the robot"
-        )
+        raise NonFiniteValueError(name, f"{value} is not finite; refusing to send it to the robot")
     return number
 
 
-def rpc_request(
-    api_id: int, body: dict[str, Any] | None = None, *, request_uuid: str | None = None
-) -> dict[str, Any]:
+def rpc_request(api_id: int, body: dict[str, Any] | None = None, *, request_uuid: str | None = None) -> dict[str, Any]:
     """Fields of a booster_msgs/msg/RpcReqMsg calling ``api_id``; an empty body is sent as ""."""
     request_uuid = str(uuid.uuid4()) if request_uuid is None else request_uuid
     if not request_uuid:
@@ -72,14 +68,10 @@ def change_mode(mode: int, *, request_uuid: str | None = None) -> dict[str, Any]
             "mode",
             f"{mode!r} is not one of {[f'{m.name}={m.value}' for m in RobotMode if m.value >= 0]}",
         )
-    return rpc_request(
-        LocoApi.CHANGE_MODE, {"mode": int(mode)}, request_uuid=request_uuid
-    )
+    return rpc_request(LocoApi.CHANGE_MODE, {"mode": int(mode)}, request_uuid=request_uuid)
 
 
-def move(
-    vx: float, vy: float, vyaw: float, *, request_uuid: str | None = None
-) -> dict[str, Any]:
+def move(vx: float, vy: float, vyaw: float, *, request_uuid: str | None = None) -> dict[str, Any]:
     """Move (2001): walk at body-frame ``vx``, ``vy`` (m/s) and yaw rate ``vyaw`` (rad/s)."""
     body = {
         "vx": _finite("vx", vx),
@@ -127,9 +119,7 @@ def decode_request(message: Any) -> tuple[str, int, dict[str, Any]]:
     )
 
 
-def rpc_response(
-    request_uuid: str, status: int, body: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def rpc_response(request_uuid: str, status: int, body: dict[str, Any] | None = None) -> dict[str, Any]:
     """Fields of a booster_msgs/msg/RpcRespMsg answering ``request_uuid``.
 
     The header layout ``{"status": N}`` comes from community simulators of the T1, not
@@ -147,9 +137,7 @@ def decode_response(message: Any) -> RpcResult:
     header = _json_object(field(message, "header"), "RpcRespMsg.header")
     status = header.get("status")
     if not isinstance(status, int) or isinstance(status, bool):
-        raise RpcError(
-            f"RpcRespMsg.header must carry an integer status, got {header!r}"
-        )
+        raise RpcError(f"RpcRespMsg.header must carry an integer status, got {header!r}")
     return RpcResult(
         uuid=field(message, "uuid"),
         status=status,

@@ -34,8 +34,12 @@ from anynav.ros import IntegerRange, ParameterDescriptor, run_node
 
 #: inside the navigation policies' ranges and well inside the Go1 trot limits (vx -1.1..1.5, |wz| 4)
 GO1_DEFAULTS = BridgeDefaults(rate_hz=100.0, limits=VelocityLimits(1.0, 0.3, 0.3, 1.0))
-GAITS = {"trot": GaitType.TROT, "trot_running": GaitType.TROT_RUNNING, "climb_stair": GaitType.CLIMB_STAIR,
-         "trot_obstacle": GaitType.TROT_OBSTACLE}
+GAITS = {
+    "trot": GaitType.TROT,
+    "trot_running": GaitType.TROT_RUNNING,
+    "climb_stair": GaitType.CLIMB_STAIR,
+    "trot_obstacle": GaitType.TROT_OBSTACLE,
+}
 #: most HighState frames read per tick (the robot answers one per HighCmd)
 MAX_FRAMES_PER_TICK = 16
 RECEIVE_WAIT_S = 1e-4
@@ -58,8 +62,10 @@ class Go1Bridge(BridgeNode):
         get = self.param
         self.gait = GAITS[choice(self, "gait", tuple(GAITS))]
         limits = self.gate.limits
-        for vx, vy, wz in ((limits.max_forward_mps, limits.max_lateral_mps, limits.max_yaw_rate),
-                           (-limits.max_backward_mps, -limits.max_lateral_mps, -limits.max_yaw_rate)):
+        for vx, vy, wz in (
+            (limits.max_forward_mps, limits.max_lateral_mps, limits.max_yaw_rate),
+            (-limits.max_backward_mps, -limits.max_lateral_mps, -limits.max_yaw_rate),
+        ):
             check_high_cmd(velocity_cmd(vx, vy, wz, self.gait))
         self.outputs = StateOutputs(self, joint_names=())
         self._state_due = RateLimiter(self.outputs.rate_hz)
@@ -132,8 +138,12 @@ class Go1Bridge(BridgeNode):
     def diagnostic_values(self, now_ns: int) -> dict[str, object]:
         values = super().diagnostic_values(now_ns)
         stats = self.client.stats
-        values.update(frames_sent=stats.sent, frames_received=stats.received, send_errors=self.send_errors,
-                      battery_percent=self.battery_percent)
+        values.update(
+            frames_sent=stats.sent,
+            frames_received=stats.received,
+            send_errors=self.send_errors,
+            battery_percent=self.battery_percent,
+        )
         return values
 
     def publish_diagnostics(self) -> None:

@@ -203,9 +203,7 @@ class BridgeNode(Node):
     def diagnostic_values(self, now_ns: int) -> dict[str, object]:
         """Key values shown under the status; subclasses extend them."""
         age = self.link.age_s(now_ns)
-        command_age = (
-            float("inf") if self.gate.received_ns is None else (now_ns - self.gate.received_ns) / 1e9
-        )
+        command_age = float("inf") if self.gate.received_ns is None else (now_ns - self.gate.received_ns) / 1e9
         return {
             "link": self.link.state(now_ns).value,
             "state_age_s": age,
@@ -240,10 +238,18 @@ class StateOutputs:
         declare("odom_frame", "odom", ParameterDescriptor(description="frame of /odom (REP-105)"))
         declare("base_frame", "base_link", ParameterDescriptor(description="child frame of /odom"))
         declare("imu_frame", "imu_link", ParameterDescriptor(description="frame of /imu/data"))
-        declare("publish_tf", True, ParameterDescriptor(
-            description="publish odom→base_link on /tf (false when an EKF owns that transform)"))
-        declare("publish_imu_tf", True, ParameterDescriptor(
-            description="publish base_frame→imu_frame (identity) on /tf_static; false when a URDF provides it"))
+        declare(
+            "publish_tf",
+            True,
+            ParameterDescriptor(description="publish odom→base_link on /tf (false when an EKF owns that transform)"),
+        )
+        declare(
+            "publish_imu_tf",
+            True,
+            ParameterDescriptor(
+                description="publish base_frame→imu_frame (identity) on /tf_static; false when a URDF provides it"
+            ),
+        )
         declare("publish_rate_hz", 50.0, float_param(1.0, 500.0, "largest rate of /odom, /imu/data, /joint_states"))
         get = node.param
         self.odom_frame, self.base_frame, self.imu_frame = get("odom_frame"), get("base_frame"), get("imu_frame")
@@ -262,12 +268,23 @@ class StateOutputs:
         self.battery_pub = node.create_publisher(message_class("sensor_msgs/msg/BatteryState"), "/battery", 10)
         if get("publish_imu_tf") and self.imu_frame != self.base_frame:
             static = node.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf_static", QOS_LATCHED)
-            static.publish(new_message("tf2_msgs/msg/TFMessage", transforms=[
-                self._transform(node.now_ns(), self.base_frame, self.imu_frame, np.zeros(3), np.array([0, 0, 0, 1.0]))
-            ]))
+            static.publish(
+                new_message(
+                    "tf2_msgs/msg/TFMessage",
+                    transforms=[
+                        self._transform(
+                            node.now_ns(), self.base_frame, self.imu_frame, np.zeros(3), np.array([0, 0, 0, 1.0])
+                        )
+                    ],
+                )
+            )
 
     def odometry(
-        self, now_ns: int, position: np.ndarray, orientation_xyzw: np.ndarray, body_velocity: np.ndarray,
+        self,
+        now_ns: int,
+        position: np.ndarray,
+        orientation_xyzw: np.ndarray,
+        body_velocity: np.ndarray,
         yaw_rate: float,
     ) -> None:
         """/odom with the body-frame twist, and the same pose on /tf."""
@@ -316,7 +333,12 @@ class StateOutputs:
         )
 
     def battery(
-        self, now_ns: int, percentage: float, *, voltage: float = float("nan"), current: float = float("nan"),
+        self,
+        now_ns: int,
+        percentage: float,
+        *,
+        voltage: float = float("nan"),
+        current: float = float("nan"),
         cell_voltages: Sequence[float] = (),
     ) -> None:
         """sensor_msgs/BatteryState; percentage in [0, 1], NaN for what the robot does not report."""

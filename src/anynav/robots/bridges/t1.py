@@ -35,8 +35,13 @@ class T1Bridge(BridgeNode):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("bridge_t1", "t1", T1_DEFAULTS, **kwargs)
-        self.declare_parameter("robot_odom_topic", "/odom", ParameterDescriptor(
-            description="the robot's own odometry (nav_msgs/Odometry): the bridge's sign that the robot is there"))
+        self.declare_parameter(
+            "robot_odom_topic",
+            "/odom",
+            ParameterDescriptor(
+                description="the robot's own odometry (nav_msgs/Odometry): the bridge's sign that the robot is there"
+            ),
+        )
         self.walking = False
         self.rpc_errors = 0
         self.last_rpc_error = ""

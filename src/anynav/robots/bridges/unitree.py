@@ -65,18 +65,37 @@ class UnitreeBridge(BridgeNode):
     ) -> None:
         super().__init__(name, robot, defaults, **kwargs)
         declare = self.declare_parameter
-        declare("sport_state_topic", "/sportmodestate", ParameterDescriptor(
-            description="SportModeState topic (/lf/sportmodestate is the low-rate one)"))
-        declare("low_state_topic", "/lowstate", ParameterDescriptor(
-            description="LowState topic (/lf/lowstate is the low-rate one)"))
-        declare("sport_velocity_frame", "world", ParameterDescriptor(
-            description="frame of SportModeState.velocity on this firmware: world or body (check on hardware)"))
+        declare(
+            "sport_state_topic",
+            "/sportmodestate",
+            ParameterDescriptor(description="SportModeState topic (/lf/sportmodestate is the low-rate one)"),
+        )
+        declare(
+            "low_state_topic",
+            "/lowstate",
+            ParameterDescriptor(description="LowState topic (/lf/lowstate is the low-rate one)"),
+        )
+        declare(
+            "sport_velocity_frame",
+            "world",
+            ParameterDescriptor(
+                description="frame of SportModeState.velocity on this firmware: world or body (check on hardware)"
+            ),
+        )
         declare("verify_crc", True, ParameterDescriptor(description="drop LowState samples whose CRC does not match"))
-        declare("control_mode", "velocity", ParameterDescriptor(
-            description="velocity: cmd_vel → the robot's own walking controller; "
-            "joint: joint targets from the locomotion controller → LowCmd"))
-        declare("joint_cmd_topic", "/joint_command", ParameterDescriptor(
-            description="anynav_msgs/JointCommand input (joint mode)"))
+        declare(
+            "control_mode",
+            "velocity",
+            ParameterDescriptor(
+                description="velocity: cmd_vel → the robot's own walking controller; "
+                "joint: joint targets from the locomotion controller → LowCmd"
+            ),
+        )
+        declare(
+            "joint_cmd_topic",
+            "/joint_command",
+            ParameterDescriptor(description="anynav_msgs/JointCommand input (joint mode)"),
+        )
         declare("joint_cmd_ttl_s", 0.1, float_param(0.01, 1.0, "joint targets older than this: damp"))
         declare("low_cmd_rate_hz", 200.0, float_param(20.0, 1000.0, "LowCmd rate in the joint mode"))
         declare("damping_kd", damping_kd, float_param(0.1, 20.0, "kd of every motor while damping (kp = 0)"))
@@ -103,9 +122,7 @@ class UnitreeBridge(BridgeNode):
         self.create_subscription(
             message_class(GO_LOW_STATE), get("low_state_topic"), self.on_low_state, qos_profile_sensor_data
         )
-        self.create_subscription(
-            message_class(api.RESPONSE), api.response_topic(service), self.on_service_response, 10
-        )
+        self.create_subscription(message_class(api.RESPONSE), api.response_topic(service), self.on_service_response, 10)
         if self.control_mode == "velocity":
             self.start_velocity_control()
             self.get_logger().info(
@@ -189,9 +206,7 @@ class UnitreeBridge(BridgeNode):
             return
         self.received_state(now)
         self.sport_mode, self.error_code = reading.mode, reading.error_code
-        self.outputs.odometry(
-            now, reading.position, reading.orientation_xyzw, reading.body_velocity, reading.yaw_rate
-        )
+        self.outputs.odometry(now, reading.position, reading.orientation_xyzw, reading.body_velocity, reading.yaw_rate)
 
     def on_low_state(self, msg: Any) -> None:
         now = self.now_ns()

@@ -43,13 +43,8 @@ class T1EmulatorConfig:
             raise ConfigError(f"max_yaw_rate: {self.max_yaw_rate} outside (0, 5]")
         if not 0 <= self.move_hold_s <= 60:
             raise ConfigError(f"move_hold_s: {self.move_hold_s} outside [0, 60]")
-        if (
-            self.initial_mode not in set(RobotMode)
-            or self.initial_mode == RobotMode.UNKNOWN
-        ):
-            raise ConfigError(
-                f"initial_mode: {self.initial_mode!r} is not a RobotMode >= 0"
-            )
+        if self.initial_mode not in set(RobotMode) or self.initial_mode == RobotMode.UNKNOWN:
+            raise ConfigError(f"initial_mode: {self.initial_mode!r} is not a RobotMode >= 0")
 
 
 class _Rejected(Exception):
@@ -106,33 +101,23 @@ class T1Emulator:
             raise _Rejected(f"{name}: {value!r} is not a number in [-{limit}, {limit}]")
         return float(value)
 
-    def _apply(
-        self, api_id: int, body: dict[str, Any], now_ns: int
-    ) -> dict[str, Any] | None:
+    def _apply(self, api_id: int, body: dict[str, Any], now_ns: int) -> dict[str, Any] | None:
         if api_id == LocoApi.CHANGE_MODE:
-            if (
-                set(body) != {"mode"}
-                or body["mode"] not in set(RobotMode)
-                or body["mode"] == RobotMode.UNKNOWN
-            ):
+            if set(body) != {"mode"} or body["mode"] not in set(RobotMode) or body["mode"] == RobotMode.UNKNOWN:
                 raise _Rejected(f"ChangeMode body {body!r}: expected {{'mode': 0..4}}")
             self.mode = int(body["mode"])
             self._set_velocity((0.0, 0.0, 0.0), None)
             return None
         if api_id == LocoApi.MOVE:
             if set(body) != {"vx", "vy", "vyaw"}:
-                raise _Rejected(
-                    f"Move body keys {sorted(body)}: expected ['vx', 'vy', 'vyaw']"
-                )
+                raise _Rejected(f"Move body keys {sorted(body)}: expected ['vx', 'vy', 'vyaw']")
             velocity = (
                 self._number(body, "vx", self.config.max_speed_mps),
                 self._number(body, "vy", self.config.max_speed_mps),
                 self._number(body, "vyaw", self.config.max_yaw_rate),
             )
             if self.mode != RobotMode.WALKING:
-                raise _Rejected(
-                    f"Move in mode {RobotMode(self.mode).name}: ChangeMode(WALKING) first"
-                )
+                raise _Rejected(f"Move in mode {RobotMode(self.mode).name}: ChangeMode(WALKING) first")
             hold = self.config.move_hold_s
             self._set_velocity(velocity, now_ns + int(hold * 1e9) if hold > 0 else None)
             return None
@@ -140,9 +125,7 @@ class T1Emulator:
             return {"mode": self.mode}
         raise _Rejected(f"api_id {api_id} not implemented", STATUS_UNKNOWN_API)
 
-    def _set_velocity(
-        self, velocity: tuple[float, float, float], until_ns: int | None
-    ) -> None:
+    def _set_velocity(self, velocity: tuple[float, float, float], until_ns: int | None) -> None:
         self._velocity = velocity
         self._velocity_until_ns = until_ns
 
@@ -151,11 +134,7 @@ class T1Emulator:
         if now_ns <= self._time_ns:
             return
         start_ns, self._time_ns = self._time_ns, now_ns
-        until = (
-            now_ns
-            if self._velocity_until_ns is None
-            else min(now_ns, self._velocity_until_ns)
-        )
+        until = now_ns if self._velocity_until_ns is None else min(now_ns, self._velocity_until_ns)
         if until > start_ns and self.mode == RobotMode.WALKING:
             self.pose.advance(*self._velocity, (until - start_ns) * 1e-9)
         if self._velocity_until_ns is not None and now_ns >= self._velocity_until_ns:

@@ -18,9 +18,7 @@ class T1EmulatorNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("t1_emulator", **kwargs)
-        self.declare_parameter(
-            "odom_rate_hz", 50.0, float_range(1.0, 500.0, "/odom publish rate")
-        )
+        self.declare_parameter("odom_rate_hz", 50.0, float_range(1.0, 500.0, "/odom publish rate"))
         self.declare_parameter(
             "move_hold_s",
             0.0,
@@ -42,21 +40,15 @@ class T1EmulatorNode(Node):
             max_yaw_rate=self.get_parameter("max_yaw_rate").value,
         )
         self.robot = T1Emulator(config, self._now())
-        self.response_pub = self.create_publisher(
-            message_class(loco.RESPONSE), loco.RESPONSE_TOPIC, ROBOT_WRITER
-        )
+        self.response_pub = self.create_publisher(message_class(loco.RESPONSE), loco.RESPONSE_TOPIC, ROBOT_WRITER)
         self.create_subscription(
             message_class(loco.REQUEST),
             loco.REQUEST_TOPIC,
             self.on_request,
             ROBOT_READER,
         )
-        self.odom_pub = self.create_publisher(
-            message_class("nav_msgs/msg/Odometry"), "/odom", ROBOT_WRITER
-        )
-        self.create_timer(
-            1.0 / self.get_parameter("odom_rate_hz").value, self.publish_odometry
-        )
+        self.odom_pub = self.create_publisher(message_class("nav_msgs/msg/Odometry"), "/odom", ROBOT_WRITER)
+        self.create_timer(1.0 / self.get_parameter("odom_rate_hz").value, self.publish_odometry)
 
     def _now(self) -> int:
         return self.get_clock().now().nanoseconds
@@ -65,9 +57,7 @@ class T1EmulatorNode(Node):
         response = self.robot.handle_request(msg, self._now())
         self.response_pub.publish(new_message(loco.RESPONSE, **response))
         if self.robot.rejected:
-            self.get_logger().warn(
-                f"rejected: {self.robot.last_rejection}", throttle_duration_sec=1.0
-            )
+            self.get_logger().warn(f"rejected: {self.robot.last_rejection}", throttle_duration_sec=1.0)
 
     def publish_odometry(self) -> None:
         now = self._now()

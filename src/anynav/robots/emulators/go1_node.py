@@ -37,9 +37,7 @@ class Go1EmulatorNode(Node):
             3600.0,
             ParameterDescriptor(
                 description="the emulator stops by itself after this long",
-                floating_point_range=[
-                    FloatingPointRange(from_value=1.0, to_value=3600.0)
-                ],
+                floating_point_range=[FloatingPointRange(from_value=1.0, to_value=3600.0)],
             ),
         )
         self.emulator = Go1UdpEmulator(
@@ -49,9 +47,7 @@ class Go1EmulatorNode(Node):
                 max_run_s=self.get_parameter("max_run_s").value,
             )
         ).start()
-        self.get_logger().info(
-            f"Go1 emulator listening on {self.emulator.address[0]}:{self.emulator.address[1]}"
-        )
+        self.get_logger().info(f"Go1 emulator listening on {self.emulator.address[0]}:{self.emulator.address[1]}")
         self.create_timer(5.0, self.report)
 
     def report(self) -> None:

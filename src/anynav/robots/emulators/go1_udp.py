@@ -137,9 +137,7 @@ class Go1UdpEmulator:
         self._socket.bind((config.host, config.port))
         self._socket.settimeout(0.05)
         self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._serve, name="go1-udp-emulator", daemon=True
-        )
+        self._thread = threading.Thread(target=self._serve, name="go1-udp-emulator", daemon=True)
 
     @property
     def address(self) -> tuple[str, int]:

@@ -21,9 +21,7 @@ class PlanarPose:
         heading = self.yaw + 0.5 * yaw_rate * dt
         self.x += (vx * math.cos(heading) - vy * math.sin(heading)) * dt
         self.y += (vx * math.sin(heading) + vy * math.cos(heading)) * dt
-        self.yaw = math.atan2(
-            math.sin(self.yaw + yaw_rate * dt), math.cos(self.yaw + yaw_rate * dt)
-        )
+        self.yaw = math.atan2(math.sin(self.yaw + yaw_rate * dt), math.cos(self.yaw + yaw_rate * dt))
 
     def quaternion_wxyz(self) -> tuple[float, float, float, float]:
         """Orientation as Unitree sends it: w, x, y, z."""

@@ -39,9 +39,7 @@ _SPORT_MODE_LOCOMOTION = 3
 _SPORT_MODE_DAMPING = 7
 _GAIT_IDLE = 0
 _GAIT_TROT = 1
-_MOTOR_INERTIA = (
-    0.05  #: kg·m², one rigid link per motor: enough to see PD targets tracked
-)
+_MOTOR_INERTIA = 0.05  #: kg·m², one rigid link per motor: enough to see PD targets tracked
 _MOTOR_FRICTION = 0.1  #: N·m·s/rad
 _SUBSTEP_S = 0.001
 _MAX_SUBSTEPS = 2000
@@ -115,9 +113,7 @@ class UnitreeEmulatorConfig:
 
 
 class _Rejected(Exception):
-    def __init__(
-        self, reason: str, code: int = api.RPC_ERR_SERVER_API_PARAMETER
-    ) -> None:
+    def __init__(self, reason: str, code: int = api.RPC_ERR_SERVER_API_PARAMETER) -> None:
         super().__init__(reason)
         self.reason = reason
         self.code = code
@@ -150,9 +146,7 @@ class UnitreeEmulator:
 
     # --- RPC -----------------------------------------------------------------------------
 
-    def handle_request(
-        self, service: str, request: Any, now_ns: int
-    ) -> dict[str, Any] | None:
+    def handle_request(self, service: str, request: Any, now_ns: int) -> dict[str, Any] | None:
         """Check and apply one unitree_api Request sent to ``/api/<service>/request``.
 
         Returns the fields of the unitree_api/msg/Response to publish on
@@ -175,9 +169,7 @@ class UnitreeEmulator:
             binary = field(request, "binary")
             if len(binary):
                 raise _Rejected(f"binary: expected empty, got {len(binary)} bytes")
-            data = self._apply(
-                service, api_id, self._parameter(field(request, "parameter")), now_ns
-            )
+            data = self._apply(service, api_id, self._parameter(field(request, "parameter")), now_ns)
             code = api.RPC_OK
             self.accepted[f"{service}/{api_id}"] += 1
         except _Rejected as rejection:
@@ -194,20 +186,14 @@ class UnitreeEmulator:
             "binary": b"",
         }
 
-    def _check_header(
-        self, service: str, header: Any, request_id: int, api_id: int
-    ) -> None:
+    def _check_header(self, service: str, header: Any, request_id: int, api_id: int) -> None:
         if request_id <= 0:
             raise _Rejected(f"identity.id must be > 0, got {request_id}")
         if request_id in self._recent_ids:
-            raise _Rejected(
-                f"identity.id {request_id} reused: every request needs a new id"
-            )
+            raise _Rejected(f"identity.id {request_id} reused: every request needs a new id")
         self._recent_ids.append(request_id)
         if api_id not in _SERVICE_APIS[service]:
-            raise _Rejected(
-                f"api_id {api_id} not implemented", api.RPC_ERR_SERVER_API_NOT_IMPL
-            )
+            raise _Rejected(f"api_id {api_id} not implemented", api.RPC_ERR_SERVER_API_NOT_IMPL)
         lease = int(field(field(header, "lease"), "id"))
         if lease != 0:
             raise _Rejected(f"lease.id {lease}: leases are not granted")
@@ -215,9 +201,7 @@ class UnitreeEmulator:
         if int(field(policy, "priority")) != 0:
             raise _Rejected(f"policy.priority {field(policy, 'priority')}: expected 0")
         if not isinstance(field(policy, "noreply"), (bool, np.bool_)):
-            raise _Rejected(
-                f"policy.noreply {field(policy, 'noreply')!r}: expected a bool"
-            )
+            raise _Rejected(f"policy.noreply {field(policy, 'noreply')!r}: expected a bool")
 
     @staticmethod
     def _parameter(text: str) -> dict[str, Any]:
@@ -226,17 +210,13 @@ class UnitreeEmulator:
         except json.JSONDecodeError as err:
             raise _Rejected(f"parameter is not JSON: {err}") from None
         if not isinstance(value, dict):
-            raise _Rejected(
-                f"parameter must be a JSON object, got {type(value).__name__}"
-            )
+            raise _Rejected(f"parameter must be a JSON object, got {type(value).__name__}")
         return value
 
     @staticmethod
     def _keys(parameter: dict[str, Any], expected: set[str]) -> None:
         if set(parameter) != expected:
-            raise _Rejected(
-                f"parameter keys {sorted(parameter)}, expected {sorted(expected)}"
-            )
+            raise _Rejected(f"parameter keys {sorted(parameter)}, expected {sorted(expected)}")
 
     def _number(self, name: str, value: Any, limit: float) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -245,9 +225,7 @@ class UnitreeEmulator:
             raise _Rejected(f"{name}: {value} outside [-{limit}, {limit}]")
         return float(value)
 
-    def _apply(
-        self, service: str, api_id: int, parameter: dict[str, Any], now_ns: int
-    ) -> dict[str, Any]:
+    def _apply(self, service: str, api_id: int, parameter: dict[str, Any], now_ns: int) -> dict[str, Any]:
         if service == api.MOTION_SWITCHER_SERVICE:
             return self._motion_switcher(api_id, parameter)
         if service == api.SPORT_SERVICE:
@@ -256,9 +234,7 @@ class UnitreeEmulator:
             self._loco(api_id, parameter, now_ns)
         return {}
 
-    def _motion_switcher(
-        self, api_id: int, parameter: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _motion_switcher(self, api_id: int, parameter: dict[str, Any]) -> dict[str, Any]:
         if api_id == api.MotionSwitcherApi.CHECK_MODE:
             self._keys(parameter, set())
             return {"form": "0", "name": self.active_service}
@@ -288,17 +264,11 @@ class UnitreeEmulator:
             if self.sport_mode == _SPORT_MODE_DAMPING:
                 raise _Rejected("Move while damping: send BalanceStand first")
             self.sport_mode = _SPORT_MODE_LOCOMOTION
-            self._set_velocity(
-                velocity, self._hold_until(now_ns, self.config.move_hold_s)
-            )
+            self._set_velocity(velocity, self._hold_until(now_ns, self.config.move_hold_s))
             return
         self._keys(parameter, set())
         self._set_velocity((0.0, 0.0, 0.0), None)
-        self.sport_mode = (
-            _SPORT_MODE_DAMPING
-            if api_id == api.SportApi.DAMP
-            else _SPORT_MODE_BALANCE_STAND
-        )
+        self.sport_mode = _SPORT_MODE_DAMPING if api_id == api.SportApi.DAMP else _SPORT_MODE_BALANCE_STAND
 
     def _loco(self, api_id: int, parameter: dict[str, Any], now_ns: int) -> None:
         if api_id == api.LocoApi.SET_FSM_ID:
@@ -317,22 +287,15 @@ class UnitreeEmulator:
             self.config.max_speed_mps,
             self.config.max_yaw_rate,
         )
-        command = tuple(
-            self._number(f"velocity[{i}]", v, limit)
-            for i, (v, limit) in enumerate(zip(velocity, limits))
-        )
+        command = tuple(self._number(f"velocity[{i}]", v, limit) for i, (v, limit) in enumerate(zip(velocity, limits)))
         duration = self._number("duration", parameter["duration"], 864000.0)
         if duration <= 0:
             raise _Rejected(f"duration: {duration} must be > 0")
         if self.fsm_id != api.H1Fsm.START:
-            raise _Rejected(
-                f"SetVelocity in FSM {self.fsm_id}: SetFsmId({int(api.H1Fsm.START)}) first"
-            )
+            raise _Rejected(f"SetVelocity in FSM {self.fsm_id}: SetFsmId({int(api.H1Fsm.START)}) first")
         self._set_velocity(command, now_ns + int(duration * 1e9))
 
-    def _set_velocity(
-        self, velocity: tuple[float, float, float], until_ns: int | None
-    ) -> None:
+    def _set_velocity(self, velocity: tuple[float, float, float], until_ns: int | None) -> None:
         self._velocity = velocity
         self._velocity_until_ns = until_ns
 
@@ -353,45 +316,32 @@ class UnitreeEmulator:
             self._reject(f"lowcmd: {err}")
             return False
         motors = cmd["motor_cmd"]
-        self._low_cmd = {
-            name: motors[name].astype(np.float64)
-            for name in ("mode", "q", "dq", "tau", "kp", "kd")
-        }
+        self._low_cmd = {name: motors[name].astype(np.float64) for name in ("mode", "q", "dq", "tau", "kp", "kd")}
         self.accepted["lowcmd"] += 1
         return True
 
     def _check_low_cmd(self, cmd: np.void, record: np.ndarray) -> None:
         if tuple(cmd["head"]) != HEAD:
-            raise _Rejected(
-                f"head {tuple(int(b) for b in cmd['head'])}, expected (254, 239)"
-            )
+            raise _Rejected(f"head {tuple(int(b) for b in cmd['head'])}, expected (254, 239)")
         if cmd["level_flag"] != LEVEL_LOW:
             raise _Rejected(f"level_flag {int(cmd['level_flag']):#04x}, expected 0xff")
         expected = record_crc(record)
         if int(cmd["crc"]) != expected:
             raise CrcMismatchError("LowCmd", expected, int(cmd["crc"]))
         if self.active_service:
-            raise _Rejected(
-                f"LowCmd while the '{self.active_service}' service runs: ReleaseMode first"
-            )
+            raise _Rejected(f"LowCmd while the '{self.active_service}' service runs: ReleaseMode first")
         motors = cmd["motor_cmd"]
         for index, mode in enumerate(motors["mode"]):
             if int(mode) not in self.config.motor_modes:
-                raise _Rejected(
-                    f"motor_cmd[{index}].mode {int(mode):#04x} not in {sorted(self.config.motor_modes)}"
-                )
+                raise _Rejected(f"motor_cmd[{index}].mode {int(mode):#04x} not in {sorted(self.config.motor_modes)}")
         for name, limit in (("kp", _MAX_KP), ("kd", _MAX_KD)):
             bad = np.flatnonzero((motors[name] < 0) | (motors[name] > limit))
             if bad.size:
-                raise _Rejected(
-                    f"motor_cmd[{bad[0]}].{name} {motors[name][bad[0]]} outside [0, {limit}]"
-                )
+                raise _Rejected(f"motor_cmd[{bad[0]}].{name} {motors[name][bad[0]]} outside [0, {limit}]")
         q = motors["q"]
         bad = np.flatnonzero((np.abs(q) > _MAX_Q) & (q != np.float32(POS_STOP_F)))
         if bad.size:
-            raise _Rejected(
-                f"motor_cmd[{bad[0]}].q {q[bad[0]]} outside ±{_MAX_Q:.2f} rad (and not PosStopF)"
-            )
+            raise _Rejected(f"motor_cmd[{bad[0]}].q {q[bad[0]]} outside ±{_MAX_Q:.2f} rad (and not PosStopF)")
 
     # --- time ----------------------------------------------------------------------------
 
@@ -400,11 +350,7 @@ class UnitreeEmulator:
         if now_ns <= self._time_ns:
             return
         start_ns, self._time_ns = self._time_ns, now_ns
-        moving_until = (
-            now_ns
-            if self._velocity_until_ns is None
-            else min(now_ns, self._velocity_until_ns)
-        )
+        moving_until = now_ns if self._velocity_until_ns is None else min(now_ns, self._velocity_until_ns)
         if moving_until > start_ns and self._walking_allowed():
             self.pose.advance(*self._velocity, (moving_until - start_ns) * 1e-9)
         if self._velocity_until_ns is not None and now_ns >= self._velocity_until_ns:
@@ -427,9 +373,7 @@ class UnitreeEmulator:
             self.tau[:] = 0.0
             return
         active = command["mode"] != 0
-        kp = np.where(
-            active & (command["q"] != np.float32(POS_STOP_F)), command["kp"], 0.0
-        )
+        kp = np.where(active & (command["q"] != np.float32(POS_STOP_F)), command["kp"], 0.0)
         velocity_loop = active & (command["dq"] != np.float32(VEL_STOP_F))
         kd = np.where(active, command["kd"], 0.0)
         dq_target = np.where(velocity_loop, command["dq"], 0.0)
@@ -452,9 +396,7 @@ class UnitreeEmulator:
     def _imu_fields(self) -> dict[str, Any]:
         return {
             "quaternion": np.array(self.pose.quaternion_wxyz(), dtype=np.float32),
-            "gyroscope": np.array(
-                [0.0, 0.0, self._velocity_now()[2]], dtype=np.float32
-            ),
+            "gyroscope": np.array([0.0, 0.0, self._velocity_now()[2]], dtype=np.float32),
             "accelerometer": np.array([0.0, 0.0, 9.81], dtype=np.float32),
             "rpy": np.array([0.0, 0.0, self.pose.yaw], dtype=np.float32),
             "temperature": 40,
@@ -479,9 +421,7 @@ class UnitreeEmulator:
             "foot_raise_height": 0.08,
             "position": np.array([self.pose.x, self.pose.y, 0.0], dtype=np.float32),
             "body_height": self.config.body_height_m,
-            "velocity": np.array(
-                [cos * vx - sin * vy, sin * vx + cos * vy, 0.0], dtype=np.float32
-            ),
+            "velocity": np.array([cos * vx - sin * vy, sin * vx + cos * vy, 0.0], dtype=np.float32),
             "yaw_speed": wz,
             "range_obstacle": np.zeros(4, dtype=np.float32),
             "foot_force": np.full(4, 60, dtype=np.int16),

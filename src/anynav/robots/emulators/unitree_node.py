@@ -46,9 +46,7 @@ class UnitreeEmulatorNode(Node):
             50.0,
             float_range(1.0, 500.0, "SportModeState publish rate"),
         )
-        self.declare_parameter(
-            "low_state_rate_hz", 100.0, float_range(1.0, 500.0, "LowState publish rate")
-        )
+        self.declare_parameter("low_state_rate_hz", 100.0, float_range(1.0, 500.0, "LowState publish rate"))
         self.declare_parameter(
             "move_hold_s",
             0.0,
@@ -89,22 +87,14 @@ class UnitreeEmulatorNode(Node):
                 lambda msg, s=service: self.on_request(s, msg),
                 ROBOT_READER,
             )
-        self.create_subscription(
-            message_class(GO_LOW_CMD), "/lowcmd", self.on_low_cmd, ROBOT_READER
-        )
-        self.sport_pub = self.create_publisher(
-            message_class(SPORT_MODE_STATE), "/sportmodestate", ROBOT_WRITER
-        )
-        self.low_pub = self.create_publisher(
-            message_class(GO_LOW_STATE), "/lowstate", ROBOT_WRITER
-        )
+        self.create_subscription(message_class(GO_LOW_CMD), "/lowcmd", self.on_low_cmd, ROBOT_READER)
+        self.sport_pub = self.create_publisher(message_class(SPORT_MODE_STATE), "/sportmodestate", ROBOT_WRITER)
+        self.low_pub = self.create_publisher(message_class(GO_LOW_STATE), "/lowstate", ROBOT_WRITER)
         self.create_timer(
             1.0 / self.get_parameter("sport_state_rate_hz").value,
             self.publish_sport_state,
         )
-        self.create_timer(
-            1.0 / self.get_parameter("low_state_rate_hz").value, self.publish_low_state
-        )
+        self.create_timer(1.0 / self.get_parameter("low_state_rate_hz").value, self.publish_low_state)
         self._reported = 0
 
     def _now(self) -> int:
@@ -121,14 +111,10 @@ class UnitreeEmulatorNode(Node):
         self._report()
 
     def publish_sport_state(self) -> None:
-        self.sport_pub.publish(
-            new_message(SPORT_MODE_STATE, **self.robot.sport_state(self._now()))
-        )
+        self.sport_pub.publish(new_message(SPORT_MODE_STATE, **self.robot.sport_state(self._now())))
 
     def publish_low_state(self) -> None:
-        self.low_pub.publish(
-            new_message(GO_LOW_STATE, **self.robot.low_state(self._now()))
-        )
+        self.low_pub.publish(new_message(GO_LOW_STATE, **self.robot.low_state(self._now())))
 
     def _report(self) -> None:
         """Warn (throttled) whenever something was rejected: a bridge bug should be loud."""

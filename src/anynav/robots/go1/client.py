@@ -42,15 +42,11 @@ class Go1UdpConfig:
             try:
                 ipaddress.IPv4Address(getattr(self, name))
             except ValueError:
-                raise ConfigError(
-                    f"{name}: {getattr(self, name)!r} is not an IPv4 address"
-                ) from None
+                raise ConfigError(f"{name}: {getattr(self, name)!r} is not an IPv4 address") from None
         if not 1 <= self.robot_port <= 65535:
             raise ConfigError(f"robot_port: {self.robot_port} outside [1, 65535]")
         if not 0 <= self.local_port <= 65535:
-            raise ConfigError(
-                f"local_port: {self.local_port} outside [0, 65535] (0 = any free port)"
-            )
+            raise ConfigError(f"local_port: {self.local_port} outside [0, 65535] (0 = any free port)")
 
 
 @dataclass

@@ -70,10 +70,7 @@ IMU = c_struct(
 MOTOR_STATE = c_struct(
     [
         ("mode", "u1"),
-        *[
-            (name, "<f4")
-            for name in ("q", "dq", "ddq", "tau_est", "q_raw", "dq_raw", "ddq_raw")
-        ],
+        *[(name, "<f4") for name in ("q", "dq", "ddq", "tau_est", "q_raw", "dq_raw", "ddq_raw")],
         ("temperature", "i1"),
         ("reserve", "<u4", (2,)),
     ],
@@ -178,13 +175,9 @@ class HighCmd:
     led: tuple[tuple[int, int, int], ...] = field(default=((0, 0, 0),) * 4)
 
 
-def velocity_cmd(
-    vx: float, vy: float, yaw_speed: float, gait: int = GaitType.TROT
-) -> HighCmd:
+def velocity_cmd(vx: float, vy: float, yaw_speed: float, gait: int = GaitType.TROT) -> HighCmd:
     """Walk at body-frame ``vx``, ``vy`` (m/s) and ``yaw_speed`` (rad/s): mode 2 with a trot by default."""
-    return HighCmd(
-        mode=Mode.VELOCITY_WALK, gait_type=gait, velocity=(vx, vy), yaw_speed=yaw_speed
-    )
+    return HighCmd(mode=Mode.VELOCITY_WALK, gait_type=gait, velocity=(vx, vy), yaw_speed=yaw_speed)
 
 
 def stand_cmd() -> HighCmd:
@@ -218,33 +211,21 @@ def check_high_cmd(cmd: HighCmd) -> None:
     for name in ("foot_raise_height", "body_height", "yaw_speed"):
         if not math.isfinite(getattr(cmd, name)):
             raise NonFiniteValueError(name, f"{getattr(cmd, name)} is not finite")
-    vectors = {
-        name: require_finite(name, getattr(cmd, name))
-        for name in ("position", "euler", "velocity")
-    }
+    vectors = {name: require_finite(name, getattr(cmd, name)) for name in ("position", "euler", "velocity")}
     for name, length in (("position", 2), ("euler", 3), ("velocity", 2)):
         if vectors[name].shape != (length,):
-            raise FieldError(
-                name, f"expected {length} values, got shape {vectors[name].shape}"
-            )
+            raise FieldError(name, f"expected {length} values, got shape {vectors[name].shape}")
     euler, velocity = vectors["euler"], vectors["velocity"]
     _check_range("foot_raise_height", cmd.foot_raise_height, -0.06, 0.03)
     _check_range("body_height", cmd.body_height, -0.13, 0.03)
     for i, (angle, limit) in enumerate(zip(euler, _EULER_LIMITS)):
         _check_range(f"euler[{i}]", float(angle), -limit, limit)
-    (vx_low, vx_high), (vy_low, vy_high), yaw_limit = _SPEED_LIMITS[
-        GaitType(cmd.gait_type)
-    ]
+    (vx_low, vx_high), (vy_low, vy_high), yaw_limit = _SPEED_LIMITS[GaitType(cmd.gait_type)]
     _check_range("velocity[0]", float(velocity[0]), vx_low, vx_high)
     _check_range("velocity[1]", float(velocity[1]), vy_low, vy_high)
     _check_range("yaw_speed", cmd.yaw_speed, -yaw_limit, yaw_limit)
     led = np.asarray(cmd.led)
-    if (
-        led.shape != (4, 3)
-        or led.dtype.kind not in "iu"
-        or led.min() < 0
-        or led.max() > 255
-    ):
+    if led.shape != (4, 3) or led.dtype.kind not in "iu" or led.min() < 0 or led.max() > 255:
         raise FieldError("led", f"expected 4 (r, g, b) bytes, got {cmd.led!r}")
 
 
@@ -275,9 +256,7 @@ def _checked_frame(dtype: np.dtype, frame: bytes, what: str) -> np.ndarray:
     record = record_from_bytes(dtype, frame, what)
     head = tuple(int(b) for b in record["head"][0])
     if head != HEAD:
-        raise FrameError(
-            "head", f"{what}: head {head[0]:#04x} {head[1]:#04x}, expected 0xfe 0xef"
-        )
+        raise FrameError("head", f"{what}: head {head[0]:#04x} {head[1]:#04x}, expected 0xfe 0xef")
     if int(record["level_flag"][0]) != HIGH_LEVEL:
         raise FrameError(
             "level_flag",
@@ -335,9 +314,7 @@ def parse_high_state(frame: bytes) -> Go1State:
     state = _checked_frame(HIGH_STATE, frame, "HighState")[0]
     imu = state["imu"]
     imu_reading = ImuReading(
-        orientation_xyzw=unitree_to_ros_quaternion(
-            require_finite("imu.quaternion", imu["quaternion"])
-        ),
+        orientation_xyzw=unitree_to_ros_quaternion(require_finite("imu.quaternion", imu["quaternion"])),
         angular_velocity=require_finite("imu.gyroscope", imu["gyroscope"]),
         linear_acceleration=require_finite("imu.accelerometer", imu["accelerometer"]),
         rpy=require_finite("imu.rpy", imu["rpy"]),

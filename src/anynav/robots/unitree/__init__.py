@@ -1,4 +1,4 @@
-"""Unitree Go2/H1 (unitree_go) and G1/H1-2 (unitree_hg) over DDS: LowCmd/LowState structs, RPC requests, state decoding."""
+"""Unitree Go2/H1 (unitree_go) and G1/H1-2 (unitree_hg) over DDS: structs, RPC requests, state decoding."""
 
 from __future__ import annotations
 

@@ -79,9 +79,7 @@ def response_topic(service: str) -> str:
 def _finite(name: str, value: float) -> float:
     number = float(value)
     if not math.isfinite(number):
-        raise NonFiniteValueError(
-            name, f"{value} is not finite; refusing to send it to the robot"
-        )
+        raise NonFiniteValueError(name, f"{value} is not finite; refusing to send it to the robot")
     return number
 
 
@@ -101,9 +99,7 @@ def request(
     """
     identity = time.monotonic_ns() if request_id is None else request_id
     if not 0 < identity < 2**63:
-        raise FieldError(
-            "header.identity.id", f"must be a positive int64, got {identity}"
-        )
+        raise FieldError("header.identity.id", f"must be a positive int64, got {identity}")
     return {
         "header": {
             "identity": {"id": identity, "api_id": int(api_id)},
@@ -115,9 +111,7 @@ def request(
     }
 
 
-def sport_move(
-    vx: float, vy: float, vyaw: float, *, request_id: int | None = None
-) -> dict[str, Any]:
+def sport_move(vx: float, vy: float, vyaw: float, *, request_id: int | None = None) -> dict[str, Any]:
     """Go2 Move (1008): walk at body-frame ``vx``, ``vy`` (m/s) and yaw rate ``vyaw`` (rad/s); no reply."""
     parameter = {
         "x": _finite("vx", vx),
@@ -209,9 +203,7 @@ def decode_response(message: Any) -> RpcResponse:
     except json.JSONDecodeError as err:
         raise RpcError(f"Response.data is not JSON ({err}): {text[:80]!r}") from None
     if not isinstance(data, dict):
-        raise RpcError(
-            f"Response.data must be a JSON object, got {type(data).__name__}"
-        )
+        raise RpcError(f"Response.data must be a JSON object, got {type(data).__name__}")
     return RpcResponse(
         request_id=int(field(identity, "id")),
         api_id=int(field(identity, "api_id")),

@@ -8,16 +8,12 @@ from anynav.robots.errors import FieldError
 
 #: Go2 motor index → joint, as LowCmd.motor_cmd / LowState.motor_state hold them (legs FR, FL, RR, RL).
 GO2_SDK_JOINTS: tuple[str, ...] = tuple(
-    f"{leg}_{part}"
-    for leg in ("FR", "FL", "RR", "RL")
-    for part in ("hip", "thigh", "calf")
+    f"{leg}_{part}" for leg in ("FR", "FL", "RR", "RL") for part in ("hip", "thigh", "calf")
 )
 
 #: Isaac Lab's Go2 joint order (breadth-first over the USD): what NaVILA's Go2 policies read and write.
 GO2_ISAAC_JOINTS: tuple[str, ...] = tuple(
-    f"{leg}_{part}"
-    for part in ("hip", "thigh", "calf")
-    for leg in ("FL", "FR", "RL", "RR")
+    f"{leg}_{part}" for part in ("hip", "thigh", "calf") for leg in ("FL", "FR", "RL", "RR")
 )
 
 #: H1 motor index → joint in unitree_go LowCmd/LowState (20 slots; slot 9 carries no joint).
@@ -99,10 +95,6 @@ def index_map(names: Sequence[str], into: Sequence[str]) -> tuple[int, ...]:
 def h1_motor_modes() -> tuple[int, ...]:
     """The per-motor ``mode`` byte of an H1 LowCmd: weak/strong per joint, 0 (off) for the empty slot."""
     return tuple(
-        0
-        if not name
-        else H1_WEAK_MOTOR_MODE
-        if name in H1_WEAK_JOINTS
-        else H1_STRONG_MOTOR_MODE
+        0 if not name else H1_WEAK_MOTOR_MODE if name in H1_WEAK_JOINTS else H1_STRONG_MOTOR_MODE
         for name in H1_SDK_JOINTS
     )

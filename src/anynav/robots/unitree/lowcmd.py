@@ -46,9 +46,7 @@ def _modes(value: int | ArrayLike, length: int) -> np.ndarray:
     if modes.shape != (length,):
         raise FieldError("mode", f"expected {length} values, got shape {modes.shape}")
     if modes.dtype.kind not in "iu" or modes.min() < 0 or modes.max() > 0xFF:
-        raise FieldError(
-            "mode", f"motor modes must be integers in [0, 255], got {modes}"
-        )
+        raise FieldError("mode", f"motor modes must be integers in [0, 255], got {modes}")
     return modes
 
 
@@ -82,9 +80,7 @@ def _motor_columns(
     return columns
 
 
-def _signed(
-    dtype: np.dtype, slots: int, header: dict[str, Any], q, kp, kd, dq, tau, mode
-) -> dict[str, Any]:
+def _signed(dtype: np.dtype, slots: int, header: dict[str, Any], q, kp, kd, dq, tau, mode) -> dict[str, Any]:
     columns = _motor_columns(int(np.size(q)), slots, q, kp, kd, dq, tau, mode)
     record = np.zeros(1, dtype=dtype)
     for name, value in header.items():
@@ -113,14 +109,10 @@ def go_low_cmd(
     H1: ``joints.h1_motor_modes()``).
     """
     header = {"head": HEAD, "level_flag": LEVEL_LOW}
-    return _signed(
-        structs.GO_LOW_CMD, structs.GO_MOTOR_COUNT, header, q, kp, kd, dq, tau, mode
-    )
+    return _signed(structs.GO_LOW_CMD, structs.GO_MOTOR_COUNT, header, q, kp, kd, dq, tau, mode)
 
 
-def go_damping_cmd(
-    motors: int, kd: float, *, mode: int | ArrayLike = 0x01
-) -> dict[str, Any]:
+def go_damping_cmd(motors: int, kd: float, *, mode: int | ArrayLike = 0x01) -> dict[str, Any]:
     """Fields of a signed unitree_go LowCmd that only damps: kp = 0, target velocity 0, gain ``kd``.
 
     The frame to keep sending when a low-level controller stops or its input goes stale:
@@ -151,9 +143,7 @@ def hg_low_cmd(
         if not isinstance(value, (int, np.integer)) or not 0 <= value <= 0xFF:
             raise FieldError(name, f"must be an integer in [0, 255], got {value!r}")
     header = {"mode_pr": mode_pr, "mode_machine": mode_machine}
-    return _signed(
-        structs.HG_LOW_CMD, structs.HG_MOTOR_COUNT, header, q, kp, kd, dq, tau, mode
-    )
+    return _signed(structs.HG_LOW_CMD, structs.HG_MOTOR_COUNT, header, q, kp, kd, dq, tau, mode)
 
 
 def sign_low_cmd(msgtype: str, message: Any) -> int:

@@ -27,9 +27,7 @@ class ImuReading:
 
     orientation_xyzw: np.ndarray  #: unit quaternion, ROS order
     angular_velocity: np.ndarray  #: rad/s, body frame (gyroscope)
-    linear_acceleration: (
-        np.ndarray
-    )  #: m/s², body frame (accelerometer, gravity included)
+    linear_acceleration: np.ndarray  #: m/s², body frame (accelerometer, gravity included)
     rpy: np.ndarray  #: roll, pitch, yaw in rad as the robot estimates them
     temperature_c: float
 
@@ -82,9 +80,7 @@ def unitree_to_ros_quaternion(wxyz: Any) -> np.ndarray:
     q = np.asarray(wxyz, dtype=np.float64)
     norm = float(np.linalg.norm(q))
     if q.shape != (4,) or not 0.5 < norm < 1.5:
-        raise FieldError(
-            "imu_state.quaternion", f"expected a unit quaternion (w, x, y, z), got {q}"
-        )
+        raise FieldError("imu_state.quaternion", f"expected a unit quaternion (w, x, y, z), got {q}")
     return np.array([q[1], q[2], q[3], q[0]]) / norm
 
 
@@ -100,9 +96,7 @@ def _imu(imu: np.void) -> ImuReading:
 
 def _motors(motors: np.ndarray, count: int) -> dict[str, np.ndarray]:
     if not 1 <= count <= len(motors):
-        raise FieldError(
-            "motor_state", f"motor count must be in [1, {len(motors)}], got {count}"
-        )
+        raise FieldError("motor_state", f"motor count must be in [1, {len(motors)}], got {count}")
     used = motors[:count]
     temperature = used["temperature"]
     return {
@@ -110,9 +104,7 @@ def _motors(motors: np.ndarray, count: int) -> dict[str, np.ndarray]:
         "dq": used["dq"].astype(np.float64),
         "ddq": used["ddq"].astype(np.float64),
         "tau_est": used["tau_est"].astype(np.float64),
-        "motor_temperature_c": (
-            temperature if temperature.ndim == 1 else temperature.max(axis=1)
-        ).astype(np.float64),
+        "motor_temperature_c": (temperature if temperature.ndim == 1 else temperature.max(axis=1)).astype(np.float64),
     }
 
 
@@ -162,20 +154,14 @@ def decode_hg_low_state(
     )
 
 
-def _finite_vector(
-    message: Any, name: str, length: int, prefix: str = ""
-) -> np.ndarray:
+def _finite_vector(message: Any, name: str, length: int, prefix: str = "") -> np.ndarray:
     value = require_finite(prefix + name, field(message, name))
     if value.shape != (length,):
-        raise FieldError(
-            prefix + name, f"expected {length} values, got shape {value.shape}"
-        )
+        raise FieldError(prefix + name, f"expected {length} values, got shape {value.shape}")
     return value
 
 
-def decode_sport_state(
-    message: Any, *, velocity_frame: Literal["world", "body"] = "world"
-) -> SportReading:
+def decode_sport_state(message: Any, *, velocity_frame: Literal["world", "body"] = "world") -> SportReading:
     """Odometry of a unitree_go/msg/SportModeState, velocity rotated into the body frame.
 
     ``velocity_frame`` says in which frame this firmware reports ``velocity``: community
@@ -183,9 +169,7 @@ def decode_sport_state(
     setting to check on hardware; "world" rotates it by the IMU yaw.
     """
     if velocity_frame not in ("world", "body"):
-        raise FieldError(
-            "velocity_frame", f"must be 'world' or 'body', got {velocity_frame!r}"
-        )
+        raise FieldError("velocity_frame", f"must be 'world' or 'body', got {velocity_frame!r}")
     stamp = field(message, "stamp")
     imu_message = field(message, "imu_state")
     imu_fields = {
@@ -215,13 +199,9 @@ def decode_sport_state(
                 velocity[2],
             ]
         )
-    scalars = {
-        name: float(require_finite(name, field(message, name)))
-        for name in ("yaw_speed", "body_height")
-    }
+    scalars = {name: float(require_finite(name, field(message, name))) for name in ("yaw_speed", "body_height")}
     return SportReading(
-        stamp_ns=int(field(stamp, "sec")) * 1_000_000_000
-        + int(field(stamp, "nanosec")),
+        stamp_ns=int(field(stamp, "sec")) * 1_000_000_000 + int(field(stamp, "nanosec")),
         mode=int(field(message, "mode")),
         gait_type=int(field(message, "gait_type")),
         error_code=int(field(message, "error_code")),

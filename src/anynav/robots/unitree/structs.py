@@ -61,10 +61,7 @@ GO_IMU_STATE = c_struct([*_IMU, ("temperature", "i1")])
 GO_MOTOR_STATE = c_struct(
     [
         ("mode", "u1"),
-        *[
-            (name, "<f4")
-            for name in ("q", "dq", "ddq", "tau_est", "q_raw", "dq_raw", "ddq_raw")
-        ],
+        *[(name, "<f4") for name in ("q", "dq", "ddq", "tau_est", "q_raw", "dq_raw", "ddq_raw")],
         ("temperature", "i1"),
         ("lost", "<u4"),
         ("reserve", "<u4", (2,)),
