@@ -19,7 +19,7 @@ from launch_ros.actions import Node
 from anynav.ros.launcher import plan_launch
 
 PACKAGE = "anynav"
-ROBOTS = ("go1", "go2", "h1", "t1", "sim")
+ROBOTS = ("go1", "go2", "h1", "t1", "sim", "example")
 LOG_LEVELS = ("debug", "info", "warn", "error", "fatal")
 
 

@@ -112,3 +112,10 @@ def test_ros_args_parsing_keeps_user_args():
     assert ros.params["a"].value == [1, 2] and ros.remaps == {"chatter": "talk"} and rest == ["scenario", "--x"]
     with pytest.raises(ParameterError, match="name:=value"):
         parse_ros_args(["--ros-args", "-p", "oops"])
+
+
+def test_log_level_from_ros_args_sets_the_node_logger(capsys):
+    node = Node("chatty", cli_args=["--ros-args", "--log-level", "DEBUG"])
+    assert node.get_logger().debug("visible at debug")
+    quiet = Node("quiet", cli_args=["--ros-args", "--log-level", "error"])
+    assert not quiet.get_logger().warn("hidden below error")

@@ -221,6 +221,7 @@ class RosArgs:
     remaps: dict[str, str] = field(default_factory=dict)
     node_name: str | None = None
     namespace: str | None = None
+    log_level: str | None = None
 
     def overrides_for(self, fqn: str) -> dict[str, Override]:
         merged: dict[str, Override] = {}
@@ -245,6 +246,11 @@ def parse_ros_args(argv: list[str]) -> tuple[RosArgs, list[str]]:
             inside = True
         elif inside and arg == "--":
             inside = False
+        elif inside and arg == "--log-level":
+            if i + 1 >= len(argv):
+                raise ParameterError("--ros-args: --log-level needs a value")
+            ros.log_level = argv[i + 1].lower()
+            i += 1
         elif inside and arg in ("--params-file", "-p", "--param", "-r", "--remap"):
             if i + 1 >= len(argv):
                 raise ParameterError(f"--ros-args: {arg} needs a value")
@@ -265,7 +271,9 @@ def parse_ros_args(argv: list[str]) -> tuple[RosArgs, list[str]]:
                 else:
                     ros.remaps[key] = val
         elif inside:
-            raise ParameterError(f"--ros-args: unsupported argument {arg!r} (supported: --params-file, -p, -r)")
+            raise ParameterError(
+                f"--ros-args: unsupported argument {arg!r} (supported: --params-file, -p, -r, --log-level)"
+            )
         else:
             rest.append(arg)
         i += 1

@@ -224,7 +224,7 @@ class Node:
             self._overrides[param.name] = Override(param.value, "parameter_overrides")
         self._parameters: dict[str, Parameter] = {}
         self._descriptors: dict[str, ParameterDescriptor] = {}
-        self._logger = Logger(self.get_fully_qualified_name().lstrip("/").replace("/", "."))
+        self._logger = Logger(self.get_fully_qualified_name().lstrip("/").replace("/", "."), ros_args.log_level)
         self._clock = Clock()
         self._topics: dict[tuple[str, str], Topic] = {}
         self.publishers: list[Publisher] = []
