@@ -124,7 +124,7 @@ def test_shared_launch_declares_the_usual_arguments(launch_stubs: dict[str, type
     arguments, _ = _run_shared_launch({})
     declared = {a.args[0]: a.kwargs for a in arguments}
     assert set(declared) == {"robot", "params_file", "use_sim_time", "namespace", "log_level"}
-    assert declared["robot"]["choices"] == ["go1", "go2", "h1", "t1", "sim"]
+    assert declared["robot"]["choices"] == ["go1", "go2", "h1", "t1", "sim", "example"]
 
 
 @pytest.mark.parametrize("robot", ROBOTS)
