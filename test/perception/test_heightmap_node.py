@@ -13,7 +13,7 @@ from anynav.msgs.navigation import OdometrySample, odometry_message
 from anynav.msgs.pointcloud import xyz_to_pointcloud
 from anynav.perception.heightmap import Go2LidarLayout, HeightMapBuilder
 from anynav.perception.heightmap_node import HeightMapNode
-from anynav.ros import qos_profile_sensor_data
+from anynav.ros import QOS_LATCHED, qos_profile_sensor_data
 from graph_probe import Graph, graph_fixture  # noqa: F401  (the `graph` fixture)
 
 CLOUD = "sensor_msgs/msg/PointCloud2"
@@ -198,3 +198,38 @@ def test_malformed_clouds_are_dropped_and_counted(graph: Graph, damage: Any, rea
     assert level is Level.STALE
     assert int(values["clouds_dropped"]) == int(values["clouds_received"]) >= 5
     assert reason in values["last_drop"]
+
+
+def quaternion_matrix(q: np.ndarray) -> np.ndarray:
+    x, y, z, w = q
+    return np.array(
+        (
+            (1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)),
+            (2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)),
+            (2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)),
+        )
+    )
+
+
+def test_mount_is_latched_on_tf_static_in_the_clouds_frame(graph: Graph) -> None:
+    graph.add(
+        HeightMapNode,
+        layout="h1_scan",
+        lidar_mount_xyz=MOUNT_XYZ.tolist(),
+        lidar_mount_rpy=MOUNT_RPY,
+        publish_mount_tf=True,
+        **FAST,
+    )
+    statics = graph.listen("tf2_msgs/msg/TFMessage", "/tf_static", QOS_LATCHED)
+    odom_pub = graph.publisher(ODOM, "/odom")
+    cloud_pub = graph.publisher(CLOUD, "/utlidar/cloud", qos_profile_sensor_data)
+    graph.connect(odom_pub, cloud_pub)
+    graph.publish_for(
+        [(odom_pub, odom), (cloud_pub, lambda now: xyz_to_pointcloud(box_scene(1.0), "mid360", now))], 0.3, 20.0
+    )
+    assert len(statics) == 1
+    (transform,) = statics[0].transforms
+    assert (transform.header.frame_id, transform.child_frame_id) == ("base_link", "mid360")
+    t, r = transform.transform.translation, transform.transform.rotation
+    assert np.allclose((t.x, t.y, t.z), MOUNT_XYZ)
+    assert np.allclose(quaternion_matrix(np.array((r.x, r.y, r.z, r.w))), MOUNT_R, atol=1e-12)

@@ -81,9 +81,36 @@ def vector3_msg(xyz: np.ndarray) -> Any:
     return new_message("geometry_msgs/msg/Vector3", x=x, y=y, z=z)
 
 
+def transform_stamped(parent: str, child: str, translation: Any, rotation_xyzw: Any, stamp_ns: int) -> Any:
+    """A geometry_msgs/TransformStamped: ``child``'s pose in ``parent`` (for /tf and /tf_static)."""
+    return new_message(
+        "geometry_msgs/msg/TransformStamped",
+        header=header(parent, stamp_ns),
+        child_frame_id=child,
+        transform=new_message(
+            "geometry_msgs/msg/Transform", translation=vector3_msg(translation), rotation=quaternion_msg(rotation_xyzw)
+        ),
+    )
+
+
 def yaw_from_quaternion(xyzw: np.ndarray) -> float:
     x, y, z, w = xyzw
     return math.atan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
+
+
+def quaternion_from_rpy(roll: float, pitch: float, yaw: float) -> np.ndarray:
+    """(x, y, z, w) of the URDF/ROS fixed-axis rotation: roll about x, then pitch about y, then yaw about z."""
+    cr, sr = math.cos(roll / 2.0), math.sin(roll / 2.0)
+    cp, sp = math.cos(pitch / 2.0), math.sin(pitch / 2.0)
+    cy, sy = math.cos(yaw / 2.0), math.sin(yaw / 2.0)
+    return np.array(
+        [
+            sr * cp * cy - cr * sp * sy,
+            cr * sp * cy + sr * cp * sy,
+            cr * cp * sy - sr * sp * cy,
+            cr * cp * cy + sr * sp * sy,
+        ]
+    )
 
 
 def quaternion_from_yaw(yaw: float) -> np.ndarray:

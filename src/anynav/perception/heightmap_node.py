@@ -26,6 +26,7 @@ import numpy as np
 from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array
 from anynav.msgs.errors import MalformedMessageError
 from anynav.msgs.image import numpy_to_image
+from anynav.msgs.navigation import quaternion_from_rpy, transform_stamped
 from anynav.msgs.pointcloud import pointcloud_to_xyz
 from anynav.msgs.time import stamp_to_ns
 from anynav.perception.errors import CloudError, HeightMapConfigError
@@ -38,7 +39,7 @@ from anynav.perception.heightmap import (
     layout_by_name,
 )
 from anynav.perception.pose_history import PoseHistory, PoseHistoryConfig, mount_matrix
-from anynav.ros import Node, message_class, new_message, qos_profile_sensor_data, run_node
+from anynav.ros import QOS_LATCHED, Node, message_class, new_message, qos_profile_sensor_data, run_node
 from anynav.ros.parameters import choice, declare
 
 FLOAT_ARRAY = "std_msgs/msg/Float32MultiArray"
@@ -114,6 +115,13 @@ class HeightMapNode(Node):
         )
         h1_empty = declare(self, "h1_empty_value", 0.5, "h1_scan: value of cells no point fell in", -1.0, 1.0)
         self.frame_id = declare(self, "frame_id", "base_link", "frame_id of /heightmap/image")
+        publish_mount_tf = declare(
+            self,
+            "publish_mount_tf",
+            False,
+            "publish frame_id -> LiDAR frame (the mount above) on /tf_static, for robots without a URDF publisher",
+        )
+        self.lidar_frame = declare(self, "lidar_frame", "", "child frame of that transform; '' = the clouds' frame_id")
         report = declare(self, "diagnostics_period_s", 1.0, "period of /diagnostics, s", 0.05, 10.0)
 
         settings = {"origin_in_base_m": go2_origin} if layout_name == "go2_lidar" else {"empty_value": h1_empty}
@@ -135,6 +143,14 @@ class HeightMapNode(Node):
         self.map_pub = self.create_publisher(message_class(FLOAT_ARRAY), "/heightmap", 10)
         self.image_pub = self.create_publisher(message_class("sensor_msgs/msg/Image"), "/heightmap/image", 10)
         self.diag_pub = self.create_publisher(message_class(DIAGNOSTIC_ARRAY), "/diagnostics", 10)
+        self.mount_tf_pub = (
+            self.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf_static", QOS_LATCHED)
+            if publish_mount_tf
+            else None
+        )
+        self.mount_origin = (mount_xyz, mount_rpy)
+        if self.lidar_frame:
+            self._publish_mount_tf(self.lidar_frame)
         self.create_subscription(message_class("nav_msgs/msg/Odometry"), odom_topic, self.on_odom, 50)
         self.create_subscription(
             message_class("sensor_msgs/msg/PointCloud2"), self.cloud_topic, self.on_cloud, qos_profile_sensor_data
@@ -162,7 +178,18 @@ class HeightMapNode(Node):
         except CloudError as exc:
             self.get_logger().warn(f"dropped odometry: {exc}", throttle_duration_sec=1.0)
 
+    def _publish_mount_tf(self, lidar_frame: str) -> None:
+        """Latch the LiDAR mount once, so nodes placing the cloud through TF (the baseline policy) can."""
+        if self.mount_tf_pub is None:
+            return
+        xyz, rpy = self.mount_origin
+        transform = transform_stamped(self.frame_id, lidar_frame, xyz, quaternion_from_rpy(*rpy), self.now_ns())
+        self.mount_tf_pub.publish(new_message("tf2_msgs/msg/TFMessage", transforms=[transform]))
+        self.mount_tf_pub = None
+
     def on_cloud(self, msg: Any) -> None:
+        if self.mount_tf_pub is not None and msg.header.frame_id:
+            self._publish_mount_tf(msg.header.frame_id)
         self.clouds_received += 1
         stamp = self._stamp(msg.header)
         try:

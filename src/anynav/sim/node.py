@@ -38,7 +38,7 @@ from anynav.sim.pacing import Pacer, check_sensor_rates
 from anynav.sim.scenario import find_scenario, load_scenario
 from anynav.sim.schedule import RateGate
 from anynav.sim.status import MissionMonitor, collision_dict
-from anynav.sim.world import FrameTransform, SimWorld
+from anynav.sim.world import SimWorld
 
 __all__ = ["SimNode", "main"]
 
@@ -312,10 +312,8 @@ class SimNode(Node):
                 )
             )
         )
-        odom = FrameTransform((s.x, s.y, 0.0), s.orientation)
-        self._tf_pub.publish(
-            new_message("tf2_msgs/msg/TFMessage", transforms=[_transform_stamped(ODOM_FRAME, BASE_FRAME, odom, stamp)])
-        )
+        odom = navigation.transform_stamped(ODOM_FRAME, BASE_FRAME, (s.x, s.y, 0.0), s.orientation, stamp)
+        self._tf_pub.publish(new_message("tf2_msgs/msg/TFMessage", transforms=[odom]))
 
     def _publish_gps(self, stamp: int) -> None:
         fix = self._world.read_gps()
@@ -361,28 +359,14 @@ class SimNode(Node):
         return new_message(
             "tf2_msgs/msg/TFMessage",
             transforms=[
-                _transform_stamped(BASE_FRAME, child, frame, 0) for child, frame in self._world.sensor_frames().items()
+                navigation.transform_stamped(BASE_FRAME, child, frame.translation, frame.rotation, 0)
+                for child, frame in self._world.sensor_frames().items()
             ],
         )
 
     def destroy_node(self) -> None:
         self._world.close()
         super().destroy_node()
-
-
-def _transform_stamped(parent: str, child: str, frame: FrameTransform, stamp: int) -> Any:
-    x, y, z = frame.translation
-    qx, qy, qz, qw = frame.rotation
-    return new_message(
-        "geometry_msgs/msg/TransformStamped",
-        header=header(parent, stamp),
-        child_frame_id=child,
-        transform=new_message(
-            "geometry_msgs/msg/Transform",
-            translation=new_message("geometry_msgs/msg/Vector3", x=x, y=y, z=z),
-            rotation=new_message("geometry_msgs/msg/Quaternion", x=qx, y=qy, z=qz, w=qw),
-        ),
-    )
 
 
 def main(args: list[str] | None = None) -> None:

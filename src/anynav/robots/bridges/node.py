@@ -17,6 +17,7 @@ from anynav.msgs.navigation import (
     OdometrySample,
     imu_message,
     odometry_message,
+    transform_stamped,
     twist_to_array,
 )
 from anynav.msgs.time import header
@@ -272,8 +273,8 @@ class StateOutputs:
                 new_message(
                     "tf2_msgs/msg/TFMessage",
                     transforms=[
-                        self._transform(
-                            node.now_ns(), self.base_frame, self.imu_frame, np.zeros(3), np.array([0, 0, 0, 1.0])
+                        transform_stamped(
+                            self.base_frame, self.imu_frame, np.zeros(3), np.array([0, 0, 0, 1.0]), node.now_ns()
                         )
                     ],
                 )
@@ -299,19 +300,8 @@ class StateOutputs:
         )
         self.odom_pub.publish(odometry_message(sample))
         if self.tf_pub is not None:
-            transform = self._transform(now_ns, self.odom_frame, self.base_frame, position, orientation_xyzw)
+            transform = transform_stamped(self.odom_frame, self.base_frame, position, orientation_xyzw, now_ns)
             self.tf_pub.publish(new_message("tf2_msgs/msg/TFMessage", transforms=[transform]))
-
-    @staticmethod
-    def _transform(now_ns: int, parent: str, child: str, position: np.ndarray, rotation_xyzw: np.ndarray) -> Any:
-        x, y, z = (float(v) for v in position)
-        qx, qy, qz, qw = (float(v) for v in rotation_xyzw)
-        return new_message(
-            "geometry_msgs/msg/TransformStamped",
-            header=header(parent, now_ns),
-            child_frame_id=child,
-            transform={"translation": {"x": x, "y": y, "z": z}, "rotation": {"x": qx, "y": qy, "z": qz, "w": qw}},
-        )
 
     def imu(self, now_ns: int, reading: ImuReading) -> None:
         sample = ImuSample(now_ns, reading.orientation_xyzw, reading.angular_velocity, reading.linear_acceleration)
