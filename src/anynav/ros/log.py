@@ -21,9 +21,6 @@ class Logger:
         self._seen: set[tuple[str, int]] = set()
         self._lock = threading.Lock()
 
-    def get_child(self, suffix: str) -> Logger:
-        return Logger(f"{self.name}.{suffix}")
-
     def debug(self, message: str, **kwargs: object) -> bool:
         return self._log("debug", message, **kwargs)
 

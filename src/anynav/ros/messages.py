@@ -53,13 +53,19 @@ def new_message(msgtype: str, **fields: Any) -> Any:
 
 def field_types(msgtype: str) -> list[tuple[str, tuple]]:
     """(name, rosbags field description) for each field of ``msgtype``."""
+    return list(_field_defs(msgtype).items())
+
+
+@functools.cache
+def _field_defs(msgtype: str) -> dict[str, tuple]:
+    """Field name → rosbags description; cached, as messages are built on every publish."""
     require_type(msgtype)
-    return list(typestore().fielddefs[msgtype][1])
+    return dict(typestore().fielddefs[msgtype][1])
 
 
 def _new_rosbags_message(msgtype: str, fields: dict[str, Any]) -> Any:
-    defs = dict(field_types(msgtype))
-    unknown = set(fields) - set(defs)
+    defs = _field_defs(msgtype)
+    unknown = fields.keys() - defs.keys()
     if unknown:
         raise TypeError(f"{msgtype} has no field(s) {sorted(unknown)}; fields are {list(defs)}")
     values = {name: _value(desc, fields[name]) if name in fields else _default(desc) for name, desc in defs.items()}

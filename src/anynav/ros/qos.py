@@ -48,10 +48,3 @@ def as_profile(qos: QoSProfile | int) -> QoSProfile:
     if isinstance(qos, int) and not isinstance(qos, bool):
         return QoSProfile(depth=qos)
     raise TypeError(f"qos must be a QoSProfile or a history depth (int), got {qos!r}")
-
-
-PROFILE_NAMES = {
-    "default": qos_profile_system_default,
-    "sensor_data": qos_profile_sensor_data,
-    "latched": QOS_LATCHED,
-}

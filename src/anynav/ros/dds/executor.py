@@ -37,12 +37,6 @@ class SingleThreadedExecutor:
         self._nodes.remove(node)
         self._sync_conditions(force=True)
 
-    def get_nodes(self) -> list[Node]:
-        return list(self._nodes)
-
-    def wake(self) -> None:
-        self._guard.set(True)
-
     def _sync_conditions(self, force: bool = False) -> None:
         if not force and not any(n.graph_changed.is_set() for n in self._nodes):
             return

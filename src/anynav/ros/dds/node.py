@@ -194,9 +194,6 @@ class Timer:
     def is_canceled(self) -> bool:
         return self._canceled
 
-    def destroy(self) -> None:
-        self.cancel()
-
 
 class Node:
     """rclpy.node.Node's API subset on Cyclone DDS."""
@@ -304,14 +301,6 @@ class Node:
         self.publishers.remove(publisher)
         publisher.destroy()
 
-    def destroy_subscription(self, subscription: Subscription) -> None:
-        self.subscriptions.remove(subscription)
-        self.graph_changed.set()
-
-    def destroy_timer(self, timer: Timer) -> None:
-        timer.destroy()
-        self.timers.remove(timer)
-
     def destroy_node(self) -> None:
         for timer in self.timers:
             timer.cancel()
@@ -364,23 +353,10 @@ class Node:
         self._descriptors[name] = descriptor
         return param
 
-    def declare_parameters(self, namespace: str, parameters: list[tuple]) -> list[Parameter]:
-        prefix = f"{namespace}." if namespace else ""
-        return [self.declare_parameter(prefix + p[0], *p[1:]) for p in parameters]
-
-    def has_parameter(self, name: str) -> bool:
-        return name in self._parameters
-
     def get_parameter(self, name: str) -> Parameter:
         if name not in self._parameters:
             raise ParameterError(f"node {self.get_fully_qualified_name()!r}: parameter {name!r} was not declared")
         return self._parameters[name]
-
-    def get_parameters(self, names: list[str]) -> list[Parameter]:
-        return [self.get_parameter(n) for n in names]
-
-    def describe_parameter(self, name: str) -> ParameterDescriptor:
-        return self._descriptors[name]
 
     def undeclared_overrides(self) -> dict[str, Override]:
         """Node-specific overrides naming parameters the node never declared (typos, stale keys)."""
