@@ -12,27 +12,14 @@ from typing import Any
 
 from anynav.msgs import navigation
 from anynav.msgs.errors import MalformedMessageError
-from anynav.ros import (
-    FloatingPointRange,
-    Node,
-    ParameterDescriptor,
-    message_class,
-    qos_profile_sensor_data,
-    run_node,
-)
+from anynav.msgs.time import NS_PER_S
+from anynav.ros import Node, message_class, qos_profile_sensor_data, run_node
+from anynav.ros.parameters import declare
 from anynav.sim.driver import DriverConfig, WaypointDriver
 from anynav.sim.scenario import find_scenario, load_scenario
 from anynav.sim.sensors import GpsFix
 
 __all__ = ["SimDriverNode", "main"]
-
-NS_PER_S = 1_000_000_000
-
-
-def _range(low: float, high: float, description: str) -> ParameterDescriptor:
-    return ParameterDescriptor(
-        description=description, floating_point_range=[FloatingPointRange(from_value=low, to_value=high)]
-    )
 
 
 class SimDriverNode(Node):
@@ -41,57 +28,48 @@ class SimDriverNode(Node):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("sim_driver", **kwargs)
         defaults = DriverConfig()
-        self.declare_parameter(
-            "scenario",
-            "open_field",
-            ParameterDescriptor(description="scenario name or YAML path whose mission waypoints to drive to"),
+        scenario_name = declare(
+            self, "scenario", "open_field", "scenario name or YAML path whose mission waypoints to drive to"
         )
-        self.declare_parameter("rate_hz", 20.0, _range(1.0, 100.0, "command rate"))
-        self.declare_parameter("imu_timeout_s", 0.5, _range(0.05, 10.0, "stop when the last IMU sample is older"))
-        self.declare_parameter("max_speed", defaults.max_speed, _range(0.05, 5.0, "forward speed, m/s"))
-        self.declare_parameter("max_yaw_rate", defaults.max_yaw_rate, _range(0.05, 10.0, "rad/s"))
-        self.declare_parameter(
-            "heading_gain", defaults.heading_gain, _range(0.05, 20.0, "yaw rate per rad of error, 1/s")
-        )
-        self.declare_parameter(
-            "arrival_fraction",
-            defaults.arrival_fraction,
-            _range(0.05, 1.0, "move on within this fraction of the arrival radius (by GPS)"),
-        )
-        self.declare_parameter(
-            "fix_timeout_s", defaults.fix_timeout_s, _range(0.1, 60.0, "stop when the last fix is older")
-        )
-        self.declare_parameter("gps_topic", "/gps/fix", ParameterDescriptor(description="sensor_msgs/NavSatFix in"))
-        self.declare_parameter("imu_topic", "/imu/data", ParameterDescriptor(description="sensor_msgs/Imu in"))
-        self.declare_parameter("cmd_vel_topic", "/cmd_vel", ParameterDescriptor(description="geometry_msgs/Twist out"))
-
-        def param(name: str) -> Any:
-            return self.get_parameter(name).value
-
-        scenario = load_scenario(find_scenario(param("scenario")))
-        mission = scenario.mission
+        rate_hz = declare(self, "rate_hz", 20.0, "command rate", 1.0, 100.0)
+        self._imu_timeout_s = declare(self, "imu_timeout_s", 0.5, "stop when the last IMU sample is older", 0.05, 10.0)
         config = DriverConfig(
-            **{
-                name: param(name)
-                for name in ("max_speed", "max_yaw_rate", "heading_gain", "arrival_fraction", "fix_timeout_s")
-            }
+            max_speed=declare(self, "max_speed", defaults.max_speed, "forward speed, m/s", 0.05, 5.0),
+            max_yaw_rate=declare(self, "max_yaw_rate", defaults.max_yaw_rate, "rad/s", 0.05, 10.0),
+            heading_gain=declare(
+                self, "heading_gain", defaults.heading_gain, "yaw rate per rad of error, 1/s", 0.05, 20.0
+            ),
+            arrival_fraction=declare(
+                self,
+                "arrival_fraction",
+                defaults.arrival_fraction,
+                "move on within this fraction of the arrival radius (by GPS)",
+                0.05,
+                1.0,
+            ),
+            fix_timeout_s=declare(
+                self, "fix_timeout_s", defaults.fix_timeout_s, "stop when the last fix is older", 0.1, 60.0
+            ),
         )
+        gps_topic = declare(self, "gps_topic", "/gps/fix", "sensor_msgs/NavSatFix in")
+        imu_topic = declare(self, "imu_topic", "/imu/data", "sensor_msgs/Imu in")
+        cmd_vel_topic = declare(self, "cmd_vel_topic", "/cmd_vel", "geometry_msgs/Twist out")
+
+        scenario = load_scenario(find_scenario(scenario_name))
+        mission = scenario.mission
         self._driver = WaypointDriver(
             [(w.latitude, w.longitude) for w in mission.waypoints], scenario.datum, mission.arrival_radius, config
         )
-        self._imu_timeout_s = param("imu_timeout_s")
         self._yaw: float | None = None
         self._imu_time_s = -math.inf
         self._announced = 0
 
         self.create_subscription(
-            message_class("sensor_msgs/msg/NavSatFix"), param("gps_topic"), self._on_fix, qos_profile_sensor_data
+            message_class("sensor_msgs/msg/NavSatFix"), gps_topic, self._on_fix, qos_profile_sensor_data
         )
-        self.create_subscription(
-            message_class("sensor_msgs/msg/Imu"), param("imu_topic"), self._on_imu, qos_profile_sensor_data
-        )
-        self._cmd_pub = self.create_publisher(message_class("geometry_msgs/msg/Twist"), param("cmd_vel_topic"), 10)
-        self.create_timer(1.0 / param("rate_hz"), self._on_tick)
+        self.create_subscription(message_class("sensor_msgs/msg/Imu"), imu_topic, self._on_imu, qos_profile_sensor_data)
+        self._cmd_pub = self.create_publisher(message_class("geometry_msgs/msg/Twist"), cmd_vel_topic, 10)
+        self.create_timer(1.0 / rate_hz, self._on_tick)
         self.get_logger().info(f"driving to the {len(mission.waypoints)} waypoints of scenario {scenario.name}")
 
     def _now_s(self) -> float:

@@ -22,7 +22,6 @@ from anynav.msgs.time import header, ns_to_stamp
 from anynav.ros import (
     QOS_LATCHED,
     FloatingPointRange,
-    IntegerRange,
     Node,
     ParameterDescriptor,
     QoSProfile,
@@ -32,6 +31,7 @@ from anynav.ros import (
     qos_profile_sensor_data,
     run_node,
 )
+from anynav.ros.parameters import declare
 from anynav.sim.command import CommandHold
 from anynav.sim.errors import SimNodeConfigError
 from anynav.sim.pacing import Pacer, check_sensor_rates
@@ -72,10 +72,6 @@ TOPICS = {
 }
 
 
-def _float_range(low: float, high: float, step: float = 0.0) -> list[FloatingPointRange]:
-    return [FloatingPointRange(from_value=low, to_value=high, step=step)]
-
-
 def _diagonal(variance: float) -> np.ndarray:
     return np.diag([variance] * 3).reshape(9)
 
@@ -85,75 +81,40 @@ class SimNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("sim", **kwargs)
-        self.declare_parameter(
-            "scenario",
-            "open_field",
-            ParameterDescriptor(
-                description="scenario name (config/scenarios/NAME.yaml) or path to a scenario YAML file"
-            ),
+        scenario_name = declare(
+            self, "scenario", "open_field", "scenario name (config/scenarios/NAME.yaml) or path to a scenario YAML file"
         )
-        self.declare_parameter(
-            "real_time_factor",
-            1.0,
-            ParameterDescriptor(
-                description="sim seconds per wall second", floating_point_range=_float_range(0.1, 50.0)
-            ),
-        )
-        self.declare_parameter(
+        real_time_factor = declare(self, "real_time_factor", 1.0, "sim seconds per wall second", 0.1, 50.0)
+        self._step_s = self.declare_parameter(  # by hand: declare() cannot express the 5 ms step grid
             "step_s",
             0.01,
             ParameterDescriptor(
                 description="sim time per control step (/clock period), a multiple of the 5 ms physics step",
-                floating_point_range=_float_range(0.005, 0.05, 0.005),
+                floating_point_range=[FloatingPointRange(from_value=0.005, to_value=0.05, step=0.005)],
             ),
+        ).value
+        cmd_vel_stamped = declare(
+            self, "cmd_vel_stamped", False, "subscribe to geometry_msgs/TwistStamped instead of Twist"
         )
-        self.declare_parameter(
-            "cmd_vel_stamped",
-            False,
-            ParameterDescriptor(description="subscribe to geometry_msgs/TwistStamped instead of Twist"),
+        cmd_vel_ttl_s = declare(
+            self, "cmd_vel_ttl_s", 0.5, "a command older than this (sim time) stops the robot", 0.05, 10.0
         )
-        self.declare_parameter(
-            "cmd_vel_ttl_s",
-            0.5,
-            ParameterDescriptor(
-                description="a command older than this (sim time) stops the robot",
-                floating_point_range=_float_range(0.05, 10.0),
-            ),
-        )
-        self.declare_parameter(
-            "status_rate_hz",
-            2.0,
-            ParameterDescriptor(
-                description="/sim/status messages per sim second", floating_point_range=_float_range(0.1, 50.0)
-            ),
-        )
-        self.declare_parameter(
-            "jpeg_quality",
-            85,
-            ParameterDescriptor(
-                description="JPEG quality of the compressed image",
-                integer_range=[IntegerRange(from_value=1, to_value=100)],
-            ),
-        )
-        for name, (default, description) in TOPICS.items():
-            self.declare_parameter(name, default, ParameterDescriptor(description=description))
+        status_rate_hz = declare(self, "status_rate_hz", 2.0, "/sim/status messages per sim second", 0.1, 50.0)
+        jpeg_quality = declare(self, "jpeg_quality", 85, "JPEG quality of the compressed image", 1, 100)
+        topic = {name: declare(self, name, default, description) for name, (default, description) in TOPICS.items()}
 
-        def param(name: str) -> Any:
-            return self.get_parameter(name).value
-
-        if param("use_sim_time"):
+        if self.get_parameter("use_sim_time").value:
             raise SimNodeConfigError(
                 "the sim node publishes /clock and runs on the wall clock: set use_sim_time false for it"
             )
 
-        scenario = load_scenario(find_scenario(param("scenario")))
-        self._step_s = param("step_s")
+        scenario = load_scenario(find_scenario(scenario_name))
         check_sensor_rates(scenario.sensors, self._step_s)
         self._world = SimWorld(scenario)
         self._monitor = MissionMonitor(scenario)
-        self._hold = CommandHold(param("cmd_vel_ttl_s"))
-        self._pacer = Pacer(param("real_time_factor"), self._step_s, MAX_LAG_S)
-        self._jpeg_quality = param("jpeg_quality")
+        self._hold = CommandHold(cmd_vel_ttl_s)
+        self._pacer = Pacer(real_time_factor, self._step_s, MAX_LAG_S)
+        self._jpeg_quality = jpeg_quality
         self._rejected = 0
         self._started = False
         self._lidar_frame = self._world.lidar_frame_id
@@ -163,50 +124,50 @@ class SimNode(Node):
             "gps": RateGate(sensors.gps.rate_hz),
             "imu": RateGate(sensors.imu.rate_hz),
             "odometry": RateGate(sensors.odometry.rate_hz),
-            "status": RateGate(param("status_rate_hz")),
+            "status": RateGate(status_rate_hz),
         }
         string = message_class("std_msgs/msg/String")
         self._clock_pub = self.create_publisher(message_class("rosgraph_msgs/msg/Clock"), "/clock", CLOCK_QOS)
         self._tf_pub = self.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf", TF_QOS)
         self._tf_static_pub = self.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf_static", QOS_LATCHED)
         self._gps_pub = self.create_publisher(
-            message_class("sensor_msgs/msg/NavSatFix"), param("gps_topic"), qos_profile_sensor_data
+            message_class("sensor_msgs/msg/NavSatFix"), topic["gps_topic"], qos_profile_sensor_data
         )
         self._imu_pub = self.create_publisher(
-            message_class("sensor_msgs/msg/Imu"), param("imu_topic"), qos_profile_sensor_data
+            message_class("sensor_msgs/msg/Imu"), topic["imu_topic"], qos_profile_sensor_data
         )
-        self._odom_pub = self.create_publisher(message_class("nav_msgs/msg/Odometry"), param("odom_topic"), 10)
-        self._collision_pub = self.create_publisher(string, param("collision_topic"), 10)
-        self._status_pub = self.create_publisher(string, param("status_topic"), QOS_LATCHED)
+        self._odom_pub = self.create_publisher(message_class("nav_msgs/msg/Odometry"), topic["odom_topic"], 10)
+        self._collision_pub = self.create_publisher(string, topic["collision_topic"], 10)
+        self._status_pub = self.create_publisher(string, topic["status_topic"], QOS_LATCHED)
         if sensors.camera.enabled:
             self._gates["camera"] = RateGate(sensors.camera.rate_hz)
             self._image_pub = self.create_publisher(
-                message_class("sensor_msgs/msg/Image"), param("image_topic"), qos_profile_sensor_data
+                message_class("sensor_msgs/msg/Image"), topic["image_topic"], qos_profile_sensor_data
             )
             self._compressed_pub = self.create_publisher(
                 message_class("sensor_msgs/msg/CompressedImage"),
-                param("compressed_image_topic"),
+                topic["compressed_image_topic"],
                 qos_profile_sensor_data,
             )
             self._info_pub = self.create_publisher(
-                message_class("sensor_msgs/msg/CameraInfo"), param("camera_info_topic"), qos_profile_sensor_data
+                message_class("sensor_msgs/msg/CameraInfo"), topic["camera_info_topic"], qos_profile_sensor_data
             )
         if sensors.lidar.enabled:
             self._gates["lidar"] = RateGate(sensors.lidar.rate_hz)
-            lidar_topic = param(f"{scenario.lidar_pattern}_lidar_topic")
+            lidar_topic = topic[f"{scenario.lidar_pattern}_lidar_topic"]
             self._lidar_pub = self.create_publisher(
                 message_class("sensor_msgs/msg/PointCloud2"), lidar_topic, qos_profile_sensor_data
             )
-        twist_type = "geometry_msgs/msg/TwistStamped" if param("cmd_vel_stamped") else "geometry_msgs/msg/Twist"
-        self.create_subscription(message_class(twist_type), param("cmd_vel_topic"), self._on_cmd_vel, 10)
+        twist_type = "geometry_msgs/msg/TwistStamped" if cmd_vel_stamped else "geometry_msgs/msg/Twist"
+        self.create_subscription(message_class(twist_type), topic["cmd_vel_topic"], self._on_cmd_vel, 10)
 
         self._tf_static_pub.publish(self._static_transforms())
-        self._timer = self.create_timer(self._step_s / param("real_time_factor"), self._on_tick)
+        self._timer = self.create_timer(self._step_s / real_time_factor, self._on_tick)
         lidar = f"{scenario.lidar_pattern} LiDAR" if sensors.lidar.enabled else "no LiDAR"
         camera = f"{sensors.camera.width}x{sensors.camera.height} camera" if sensors.camera.enabled else "no camera"
         self.get_logger().info(
             f"scenario {scenario.name} ({scenario.robot.name}): {len(scenario.mission.waypoints)} waypoints, "
-            f"{camera}, {lidar}, x{param('real_time_factor'):g} real time"
+            f"{camera}, {lidar}, x{real_time_factor:g} real time"
         )
 
     # --- callbacks ----------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from typing import Literal
 
 from anynav.sim.validation import require as _require
 
-__all__ = ["ROBOTS", "Limits", "Mount", "RobotSpec", "robot_spec"]
+__all__ = ["ROBOTS", "Limits", "Mount", "RobotSpec"]
 
 LidarPattern = Literal["l1", "mid360"]
 
@@ -220,11 +220,3 @@ ROBOTS: dict[str, RobotSpec] = {
         gps_mount=Mount(xyz=(-0.15, 0.0, 0.25)),
     ),
 }
-
-
-def robot_spec(name: str) -> RobotSpec:
-    """Look a robot up by name; KeyError names the robots that exist."""
-    try:
-        return ROBOTS[name]
-    except KeyError:
-        raise KeyError(f"unknown robot {name!r}; known robots: {', '.join(sorted(ROBOTS))}") from None

@@ -221,11 +221,6 @@ class SimWorld:
         """Sim time in integer nanoseconds, exact (counted in physics steps): use it for /clock and stamps."""
         return self._steps * _TIMESTEP_NS
 
-    @property
-    def timestep(self) -> float:
-        """Physics timestep, seconds; every step's dt is a multiple of it."""
-        return TIMESTEP
-
     def step(self, vx: float, vy: float, wz: float, dt: float) -> list[CollisionEvent]:
         """Drive the base with a body-frame command for ``dt`` seconds of sim time.
 
@@ -253,12 +248,6 @@ class SimWorld:
         self.clearance, _ = self._nearest_obstacle()
         self.min_clearance = min(self.min_clearance, self.clearance)
         return events
-
-    @property
-    def commanded_velocity(self) -> tuple[float, float, float]:
-        """The command the base is tracking after limits, body frame (vx, vy, wz)."""
-        vx, vy, wz = self._limiter.current
-        return (float(vx), float(vy), float(wz))
 
     def pose(self) -> Pose2D:
         """True pose of base_link in the world."""
