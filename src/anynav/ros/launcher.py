@@ -20,23 +20,12 @@ from pathlib import Path
 import yaml
 
 from anynav.nodes import NODES
+from anynav.paths import config_dirs
 from anynav.ros.errors import ParamsFileError, RosError
 from anynav.ros.params import RUNTIME_PARAMETERS, load_params_file
 
 STOP_GRACE_S = 5.0
 TAIL_LINES = 5
-
-
-def config_dirs() -> list[Path]:
-    """Where robot params files are looked up: $ANYNAV_CONFIG_DIR, the source tree, the install
-    share of pip (sys.prefix) and of colcon (each AMENT_PREFIX_PATH entry)."""
-    dirs = []
-    if os.environ.get("ANYNAV_CONFIG_DIR"):
-        dirs.append(Path(os.environ["ANYNAV_CONFIG_DIR"]))
-    dirs.append(Path(__file__).resolve().parents[3] / "config")
-    prefixes = [sys.prefix, *filter(None, os.environ.get("AMENT_PREFIX_PATH", "").split(os.pathsep))]
-    dirs.extend(Path(prefix) / "share" / "anynav" / "config" for prefix in prefixes)
-    return dirs
 
 
 def find_params_file(robot_or_path: str) -> Path:

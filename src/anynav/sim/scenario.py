@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import sys
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -20,6 +19,7 @@ from typing import Any, Literal, Union
 
 import yaml
 
+from anynav.paths import config_dirs
 from anynav.sim.errors import ScenarioError
 from anynav.sim.geodesy import Datum, LocalTangentPlane
 from anynav.sim.robots import ROBOTS, LidarPattern, Mount, RobotSpec
@@ -539,18 +539,15 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> Scenario:
 def find_scenario(name_or_path: str) -> Path:
     """Resolve a scenario given as a file path or as a name shipped in config/scenarios/.
 
-    Shipped scenarios are looked up in the source tree (editable installs) and in the
-    ament share directory (``share/anynav/config/scenarios``).
+    Shipped scenarios are looked up in ``scenarios/`` of every config directory
+    (anynav.paths.config_dirs: $ANYNAV_CONFIG_DIR, the source tree, the install shares).
     """
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         if not candidate.is_file():
             raise ScenarioError(name_or_path, "", "no such scenario file")
         return candidate
-    roots = [
-        Path(__file__).resolve().parents[3] / "config" / "scenarios",
-        Path(sys.prefix) / "share" / "anynav" / "config" / "scenarios",
-    ]
+    roots = [directory / "scenarios" for directory in config_dirs()]
     for root in roots:
         found = root / f"{name_or_path}.yaml"
         if found.is_file():
