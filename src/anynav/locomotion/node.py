@@ -47,8 +47,8 @@ from anynav.locomotion.velocity import VelocityLimits, VelocityShaper
 from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array
 from anynav.msgs.navigation import twist_message
 from anynav.msgs.time import header
+from anynav.paths import config_dirs
 from anynav.ros import QOS_LATCHED, Node, QoSProfile, message_class, new_message, qos_profile_sensor_data, run_node
-from anynav.ros.launcher import config_dirs
 from anynav.ros.parameters import choice, declare
 
 MODES = ("velocity", "policy")
