@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from anynav.msgs.geometry import yaw_from_quaternion
 from anynav.sim import gl
-from anynav.sim.driver import WaypointDriver, yaw_from_quaternion
+from anynav.sim.driver import WaypointDriver
 from anynav.sim.scenario import Scenario, find_scenario, load_scenario
 from anynav.sim.schedule import RateGate
 from anynav.sim.world import SimWorld

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from anynav.sim.driver import yaw_from_quaternion
+from anynav.msgs.geometry import yaw_from_quaternion
 from anynav.sim.scenario import Scenario
 from anynav.sim.world import SimWorld
 

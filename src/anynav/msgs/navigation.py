@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from anynav.msgs.errors import MalformedMessageError
+from anynav.msgs.geometry import quaternion_from_yaw, yaw_from_quaternion
 from anynav.msgs.time import header, stamp_to_ns
 from anynav.ros.messages import new_message
 
@@ -91,30 +92,6 @@ def transform_stamped(parent: str, child: str, translation: Any, rotation_xyzw: 
             "geometry_msgs/msg/Transform", translation=vector3_msg(translation), rotation=quaternion_msg(rotation_xyzw)
         ),
     )
-
-
-def yaw_from_quaternion(xyzw: np.ndarray) -> float:
-    x, y, z, w = xyzw
-    return math.atan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
-
-
-def quaternion_from_rpy(roll: float, pitch: float, yaw: float) -> np.ndarray:
-    """(x, y, z, w) of the URDF/ROS fixed-axis rotation: roll about x, then pitch about y, then yaw about z."""
-    cr, sr = math.cos(roll / 2.0), math.sin(roll / 2.0)
-    cp, sp = math.cos(pitch / 2.0), math.sin(pitch / 2.0)
-    cy, sy = math.cos(yaw / 2.0), math.sin(yaw / 2.0)
-    return np.array(
-        [
-            sr * cp * cy - cr * sp * sy,
-            cr * sp * cy + sr * cp * sy,
-            cr * cp * sy - sr * sp * cy,
-            cr * cp * cy + sr * sp * sy,
-        ]
-    )
-
-
-def quaternion_from_yaw(yaw: float) -> np.ndarray:
-    return np.array([0.0, 0.0, math.sin(yaw / 2.0), math.cos(yaw / 2.0)])
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from anynav.sim.command import CommandHold
-    from anynav.sim.driver import DriverConfig, WaypointDriver, yaw_from_quaternion
+    from anynav.sim.driver import DriverConfig, WaypointDriver
     from anynav.sim.errors import (
         RenderBackendError,
         ScenarioError,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "command": ("CommandHold",),
-    "driver": ("DriverConfig", "WaypointDriver", "yaw_from_quaternion"),
+    "driver": ("DriverConfig", "WaypointDriver"),
     "errors": ("RenderBackendError", "ScenarioError", "SimError", "SimNodeConfigError", "StatusError", "StepError"),
     "geodesy": ("Datum", "LocalTangentPlane"),
     "pacing": ("Pacer", "check_sensor_rates"),
@@ -98,7 +98,6 @@ __all__ = [
     "run_mission",
     "scenario_from_dict",
     "write_trajectory_png",
-    "yaw_from_quaternion",
 ]
 
 

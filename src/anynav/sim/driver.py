@@ -14,13 +14,7 @@ from anynav.sim.geodesy import Datum, LocalTangentPlane
 from anynav.sim.sensors import NAVSAT_STATUS, GpsFix
 from anynav.sim.validation import require
 
-__all__ = ["DriverConfig", "WaypointDriver", "yaw_from_quaternion"]
-
-
-def yaw_from_quaternion(q: Sequence[float]) -> float:
-    """Yaw (rad, about z) of a quaternion given in ROS order (x, y, z, w)."""
-    x, y, z, w = q
-    return math.atan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
+__all__ = ["DriverConfig", "WaypointDriver"]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anynav.sim.driver import DriverConfig, WaypointDriver, yaw_from_quaternion
+from anynav.msgs.geometry import yaw_from_quaternion
+from anynav.sim.driver import DriverConfig, WaypointDriver
 from anynav.sim.scenario import Scenario
 from anynav.sim.schedule import RateGate
 from anynav.sim.summary import MissionSummary, MissionTracker
