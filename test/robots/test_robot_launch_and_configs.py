@@ -159,26 +159,21 @@ def test_robot_launch_file_includes_the_shared_one(launch_stubs: dict[str, type]
 
 
 @pytest.mark.parametrize("graph", GRAPHS)
-def test_every_params_file_key_is_declared_by_its_node(graph: str) -> None:
+def test_every_params_file_key_is_declared_by_its_node(graph: str, context: Context) -> None:
     """Each node of the file starts with it: an unknown key or an out-of-range value raises here."""
     params_file = find_params_file(graph)
     nodes = plan_launch(params_file, [], [], []).nodes
     assert set(nodes) <= set(NODE_CLASSES), "add the new node to NODE_CLASSES"
-    context = Context()
-    context.init([])
-    try:
-        for name in nodes:
-            # the file's NIC and UDP port are for the robot; bind to none and any free port here
-            extra = {"network_interface": "''"} | ({"local_port": 0} if name == "bridge_go1" else {})
-            args = ["--ros-args", "--params-file", str(params_file), *ros_args(**extra)[1:]]
-            node = NODE_CLASSES[name](context=context, cli_args=args)
-            try:
-                assert node.get_name() == name
-                node.check_parameters()
-            finally:
-                node.destroy_node()
-    finally:
-        context.shutdown()
+    for name in nodes:
+        # the file's NIC and UDP port are for the robot; bind to none and any free port here
+        extra = {"network_interface": "''"} | ({"local_port": 0} if name == "bridge_go1" else {})
+        args = ["--ros-args", "--params-file", str(params_file), *ros_args(**extra)[1:]]
+        node = NODE_CLASSES[name](context=context, cli_args=args)
+        try:
+            assert node.get_name() == name
+            node.check_parameters()
+        finally:
+            node.destroy_node()
 
 
 def test_robot_files_bind_dds_to_the_robot_lan() -> None:

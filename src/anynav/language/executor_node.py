@@ -19,10 +19,11 @@ from anynav.language.config import ExecutorConfig
 from anynav.language.errors import ProtocolError
 from anynav.language.executor import ActionExecutor, ExecutorOutput, ExecutorState
 from anynav.language.motion import Pose2D
+from anynav.language.odometry import LatestPose
 from anynav.language.vla_messages import EXACT_PARSER, ActionMessage, QueryMessage, canonical_reply
 from anynav.msgs.diagnostics import Check, Level, diagnostic_array
 from anynav.msgs.errors import MalformedMessageError
-from anynav.msgs.navigation import odometry_to_sample, twist_message
+from anynav.msgs.navigation import twist_message
 from anynav.ros import (
     QOS_LATCHED,
     Node,
@@ -80,7 +81,7 @@ class ExecutorNode(Node):
                 declare(self, "max_parse_failures", 3, "replies without an action re-asked before failing", 0, 100)
             ),
         )
-        self.odom_timeout_s = float(
+        odom_timeout_s = float(
             declare(
                 self,
                 "odom_timeout_s",
@@ -110,8 +111,7 @@ class ExecutorNode(Node):
         self.episode = 0
         self.estop_pressed = False
         self._estopped = False
-        self._pose: Pose2D | None = None
-        self._pose_ns = 0
+        self.pose = LatestPose(odom_timeout_s)
         self._was_active = False
         self._hold_until_ns: int | None = None
         self._reported: tuple[ExecutorState, str] | None = None
@@ -183,12 +183,9 @@ class ExecutorNode(Node):
 
     def on_odom(self, msg: Any) -> None:
         try:
-            sample = odometry_to_sample(msg)
+            self.pose.update(msg, self.get_clock().now().nanoseconds)
         except MalformedMessageError as exc:
             self.get_logger().warn(f"ignoring odometry: {exc}", throttle_duration_sec=1.0)
-            return
-        self._pose = Pose2D(float(sample.position[0]), float(sample.position[1]), sample.yaw)
-        self._pose_ns = self.get_clock().now().nanoseconds
 
     def on_tick(self) -> None:
         self._apply(self.core.tick(self._now_s(), self._fresh_pose()))
@@ -251,10 +248,7 @@ class ExecutorNode(Node):
         return "cancelled" if self.episode else "idle"
 
     def _fresh_pose(self) -> Pose2D | None:
-        if self._pose is None:
-            return None
-        age_ns = self.get_clock().now().nanoseconds - self._pose_ns
-        return self._pose if 0 <= age_ns <= self.odom_timeout_s * 1e9 else None
+        return self.pose.fresh(self.get_clock().now().nanoseconds)
 
     def _now_s(self) -> float:
         return self.get_clock().now().nanoseconds / 1e9

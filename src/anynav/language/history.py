@@ -59,7 +59,6 @@ class FrameHistory:
             self.config.jpeg_quality,
         )
         self._latest: tuple[float, Frame, Pose2D | None] | None = None
-        self._last_stamp: float | None = None
         self.reset()
 
     def reset(self) -> None:
@@ -93,7 +92,6 @@ class FrameHistory:
         not copied, as the next query's current observation: do not modify the array afterwards.
         """
         progress = self._progress(stamp_s, pose, moving) if self._frames else 1.0
-        self._last_stamp = stamp_s
         self._latest = (stamp_s, frame, pose)
         due = progress >= 1.0 - 1e-9
         if due:
@@ -129,8 +127,9 @@ class FrameHistory:
             distance = math.hypot(pose.x - self._kept_pose.x, pose.y - self._kept_pose.y)
             turned = abs(wrap_angle(pose.yaw - self._kept_pose.yaw))
             return self._carry + distance / self.config.frame_distance_m + turned / self.config.frame_angle_rad
-        if moving and self._last_stamp is not None:
-            self._motion_s += max(0.0, stamp_s - self._last_stamp)
+        previous = self.latest_stamp  # offer() records the new frame after measuring
+        if moving and previous is not None:
+            self._motion_s += max(0.0, stamp_s - previous)
         return self._carry + self._motion_s / self.config.frame_interval_s
 
     def _keep(self, stamp_s: float, frame: Frame, pose: Pose2D | None) -> None:

@@ -89,15 +89,15 @@ def run(args: argparse.Namespace) -> int:
 def _instruct(node: Any, args: argparse.Namespace, text: str) -> int:
     progress = Progress(text)
     executor = SingleThreadedExecutor()
-    if args.wait_done and text:
+    # --wait-done also waits for the executor's periodic status, so its state changes reach us.
+    following = args.wait_done and text
+    if following:
         node.create_subscription(message_class("std_msgs/msg/String"), "/vla/action", _print_answer(text), 10)
         node.create_subscription(
             message_class("diagnostic_msgs/msg/DiagnosticArray"), "/diagnostics", progress.on_diagnostics, 10
         )
     executor.add_node(node)
     pub = node.create_publisher(message_class("std_msgs/msg/String"), args.topic, QOS_LATCHED)
-    # --wait-done also waits for the executor's periodic status, so its state changes reach us.
-    following = args.wait_done and text
     deadline = time.monotonic() + args.wait_subscriber
     while pub.get_subscription_count() == 0 or (following and not progress.heard_executor):
         if time.monotonic() >= deadline or not ok():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from anynav.language.actions import Action, ActionKind
@@ -62,14 +62,7 @@ class QueryMessage:
     instruction: str
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "session": self.session,
-                "episode": self.episode,
-                "request_id": self.request_id,
-                "instruction": self.instruction,
-            }
-        )
+        return json.dumps(asdict(self))
 
     @classmethod
     def from_json(cls, text: str) -> QueryMessage:

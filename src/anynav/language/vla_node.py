@@ -25,14 +25,14 @@ from anynav.language.config import FrameHistoryConfig, ParserConfig
 from anynav.language.endpoint import QuerySettings, describe_server, make_client
 from anynav.language.errors import FrameError, LanguageConfigError, ProtocolError
 from anynav.language.history import FrameHistory
-from anynav.language.motion import Pose2D
+from anynav.language.odometry import LatestPose
 from anynav.language.parser import parse_reply
 from anynav.language.runner import QueryRunner
 from anynav.language.vla_messages import ActionMessage, QueryMessage
 from anynav.msgs.diagnostics import Check, Level, diagnostic_array
 from anynav.msgs.errors import MalformedMessageError
 from anynav.msgs.image import compressed_to_rgb, image_to_rgb
-from anynav.msgs.navigation import odometry_to_sample, twist_to_array
+from anynav.msgs.navigation import twist_to_array
 from anynav.msgs.time import stamp_to_ns
 from anynav.ros import QOS_LATCHED, Node, message_class, new_message, qos_profile_sensor_data, run_node
 from anynav.ros.parameters import declare
@@ -109,7 +109,7 @@ class VlaNode(Node):
         odom_topic = str(
             declare(self, "odom_topic", "/odom", "odometry that spaces history frames by distance and angle")
         )
-        self.odom_timeout_s = float(declare(self, "odom_timeout_s", 0.5, "older odometry is not used", 0.01, 10.0))
+        self.pose = LatestPose(float(declare(self, "odom_timeout_s", 0.5, "older odometry is not used", 0.01, 10.0)))
         command_topic = str(
             declare(
                 self,
@@ -165,8 +165,6 @@ class VlaNode(Node):
         self._episode: tuple[str, int] | None = None
         self._waiting: list[tuple[QueryMessage, float, int]] = []
         self._frame_ns: int | None = None
-        self._pose: Pose2D | None = None
-        self._pose_ns = 0
         self._command_moving = False
         self._command_ns = 0
         self.stats = {"queries": 0, "failures": 0, "no_action": 0, "bad_frames": 0}
@@ -201,7 +199,7 @@ class VlaNode(Node):
         try:
             stamp_ns = stamp_to_ns(msg.header.stamp) or now_ns
             self.history.offer(  # the frame is decoded only if the history keeps it
-                stamp_ns / 1e9, lambda: self._decode(msg), pose=self._fresh_pose(now_ns), moving=self._moving(now_ns)
+                stamp_ns / 1e9, lambda: self._decode(msg), pose=self.pose.fresh(now_ns), moving=self._moving(now_ns)
             )
         except (FrameError, MalformedMessageError) as exc:
             self.stats["bad_frames"] += 1
@@ -211,12 +209,9 @@ class VlaNode(Node):
 
     def on_odom(self, msg: Any) -> None:
         try:
-            sample = odometry_to_sample(msg)
+            self.pose.update(msg, self.get_clock().now().nanoseconds)
         except MalformedMessageError as exc:
             self.get_logger().warn(f"ignoring odometry: {exc}", throttle_duration_sec=1.0)
-            return
-        self._pose = Pose2D(float(sample.position[0]), float(sample.position[1]), sample.yaw)
-        self._pose_ns = self.get_clock().now().nanoseconds
 
     def on_command(self, msg: Any) -> None:
         try:
@@ -250,9 +245,9 @@ class VlaNode(Node):
     def _serve_waiting(self) -> None:
         """Send the queries whose camera view is fresh; fail those that waited camera_timeout_s for one."""
         now_ns = self.get_clock().now().nanoseconds
+        problem = self._camera_problem(now_ns)
         waiting, self._waiting = self._waiting, []
         for query, received, received_ns in waiting:
-            problem = self._camera_problem(now_ns)
             if problem is None:
                 self._submit(query, received)
             elif now_ns - received_ns >= self.camera_timeout_s * 1e9:
@@ -348,7 +343,7 @@ class VlaNode(Node):
             "in_flight": self.runner.in_flight,
             "history_frames": len(self.history),
             "camera_age_s": "" if camera_age is None else f"{camera_age:.2f}",
-            "odometry": "fresh" if self._fresh_pose(now_ns) else "none or stale",
+            "odometry": "fresh" if self.pose.fresh(now_ns) else "none or stale",
             "last_latency_s": "" if last is None else f"{last.latency_s:.3f}",
             "last_reply": "" if last is None or last.text is None else last.text,
         }
@@ -357,11 +352,6 @@ class VlaNode(Node):
     def destroy_node(self) -> None:
         self.runner.close(0.5)
         super().destroy_node()
-
-    def _fresh_pose(self, now_ns: int) -> Pose2D | None:
-        if self._pose is None:
-            return None
-        return self._pose if 0 <= now_ns - self._pose_ns <= self.odom_timeout_s * 1e9 else None
 
     def _moving(self, now_ns: int) -> bool:
         return self._command_moving and 0 <= now_ns - self._command_ns <= COMMAND_FRESH_S * 1e9

@@ -9,6 +9,7 @@ that an array of 20 motor structs costs a handful of numpy assignments.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -149,6 +150,14 @@ def require_finite(field: str, values: Any) -> np.ndarray:
         index = tuple(int(i) for i in bad[0])
         raise NonFiniteValueError(field + "".join(f"[{i}]" for i in index), f"{array[index]} is not finite")
     return array
+
+
+def finite_command(name: str, value: float) -> float:
+    """``value`` as a float, or NonFiniteValueError naming ``name``: nothing non-finite is sent to a robot."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise NonFiniteValueError(name, f"{value} is not finite; refusing to send it to the robot")
+    return number
 
 
 def record_from_message(dtype: np.dtype, message: Any, *, finite: bool = True) -> np.ndarray:

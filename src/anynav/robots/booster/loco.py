@@ -8,14 +8,13 @@ booster_msgs/msg/RpcReqMsg for ``new_message``.
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from anynav.robots.errors import FieldError, NonFiniteValueError, RpcError
-from anynav.robots.records import field
+from anynav.robots.errors import FieldError, RpcError
+from anynav.robots.records import field, finite_command
 
 REQUEST = "booster_msgs/msg/RpcReqMsg"
 RESPONSE = "booster_msgs/msg/RpcRespMsg"
@@ -40,13 +39,6 @@ class RobotMode(IntEnum):
     WALKING = 2
     CUSTOM = 3
     SOCCER = 4
-
-
-def _finite(name: str, value: float) -> float:
-    number = float(value)
-    if not math.isfinite(number):
-        raise NonFiniteValueError(name, f"{value} is not finite; refusing to send it to the robot")
-    return number
 
 
 def rpc_request(api_id: int, body: dict[str, Any] | None = None, *, request_uuid: str | None = None) -> dict[str, Any]:
@@ -74,9 +66,9 @@ def change_mode(mode: int, *, request_uuid: str | None = None) -> dict[str, Any]
 def move(vx: float, vy: float, vyaw: float, *, request_uuid: str | None = None) -> dict[str, Any]:
     """Move (2001): walk at body-frame ``vx``, ``vy`` (m/s) and yaw rate ``vyaw`` (rad/s)."""
     body = {
-        "vx": _finite("vx", vx),
-        "vy": _finite("vy", vy),
-        "vyaw": _finite("vyaw", vyaw),
+        "vx": finite_command("vx", vx),
+        "vy": finite_command("vy", vy),
+        "vyaw": finite_command("vyaw", vyaw),
     }
     return rpc_request(LocoApi.MOVE, body, request_uuid=request_uuid)
 

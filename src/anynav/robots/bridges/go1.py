@@ -30,7 +30,8 @@ from anynav.robots.go1.protocol import (
     stand_cmd,
     velocity_cmd,
 )
-from anynav.ros import IntegerRange, ParameterDescriptor, run_node
+from anynav.ros import run_node
+from anynav.ros.parameters import declare
 
 #: inside the navigation policies' ranges and well inside the Go1 trot limits (vx -1.1..1.5, |wz| 4)
 GO1_DEFAULTS = BridgeDefaults(rate_hz=100.0, limits=VelocityLimits(1.0, 0.3, 0.3, 1.0))
@@ -45,21 +46,17 @@ MAX_FRAMES_PER_TICK = 16
 RECEIVE_WAIT_S = 1e-4
 
 
-def _port(low: int, description: str) -> ParameterDescriptor:
-    return ParameterDescriptor(description=description, integer_range=[IntegerRange(from_value=low, to_value=65535)])
-
-
 class Go1Bridge(BridgeNode):
     """HighCmd mode 2 (velocity walking) while cmd_vel is fresh, mode 0 (stand) otherwise, mode 7 to damp."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("bridge_go1", "go1", GO1_DEFAULTS, **kwargs)
-        declare = self.declare_parameter
-        declare("robot_host", DEFAULT_ROBOT_HOST, ParameterDescriptor(description="the Go1's high-level controller"))
-        declare("robot_port", DEFAULT_ROBOT_PORT, _port(1, "its UDP port (8082)"))
-        declare("local_port", 8090, _port(0, "our UDP port (legged_sdk uses 8090; 0 = any free port)"))
-        declare("gait", "trot", ParameterDescriptor(description=f"walking gait: {', '.join(GAITS)}"))
-        get = self.param
+        robot_host = declare(self, "robot_host", DEFAULT_ROBOT_HOST, "the Go1's high-level controller")
+        robot_port = declare(self, "robot_port", DEFAULT_ROBOT_PORT, "its UDP port (8082)", 1, 65535)
+        local_port = declare(
+            self, "local_port", 8090, "our UDP port (legged_sdk uses 8090; 0 = any free port)", 0, 65535
+        )
+        declare(self, "gait", "trot", f"walking gait: {', '.join(GAITS)}")
         self.gait = GAITS[choice(self, "gait", tuple(GAITS))]
         limits = self.gate.limits
         for vx, vy, wz in (
@@ -71,14 +68,12 @@ class Go1Bridge(BridgeNode):
         self._state_due = RateLimiter(self.outputs.rate_hz)
         self.send_errors = 0
         self.battery_percent: float | None = None
-        self.client = Go1UdpClient(
-            Go1UdpConfig(robot_host=get("robot_host"), robot_port=get("robot_port"), local_port=get("local_port"))
-        )
+        self.client = Go1UdpClient(Go1UdpConfig(robot_host=robot_host, robot_port=robot_port, local_port=local_port))
         self._bad_frames_seen = 0
         self.start_velocity_control()
         host, port = self.client.local_address
         self.get_logger().info(
-            f"{self.param('cmd_vel_topic')} -> HighCmd to {get('robot_host')}:{get('robot_port')} at "
+            f"{self.param('cmd_vel_topic')} -> HighCmd to {robot_host}:{robot_port} at "
             f"{self.rate_hz:g} Hz from {host}:{port}"
         )
 

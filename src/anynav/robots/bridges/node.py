@@ -32,13 +32,12 @@ from anynav.robots.errors import ConfigError
 from anynav.robots.unitree.state import ImuReading
 from anynav.ros import (
     QOS_LATCHED,
-    FloatingPointRange,
     Node,
-    ParameterDescriptor,
     message_class,
     new_message,
     qos_profile_sensor_data,
 )
+from anynav.ros.parameters import declare
 
 SHUTDOWN_ACTIONS = ("stop", "damp")
 TWIST = "geometry_msgs/msg/Twist"
@@ -46,12 +45,6 @@ TWIST_STAMPED = "geometry_msgs/msg/TwistStamped"
 _LEVELS = {LinkState.OK: Level.OK, LinkState.WAITING: Level.WARN, LinkState.LOST: Level.ERROR}
 #: frames sent on the way out: one may be lost, the robot must still stop
 SHUTDOWN_REPEATS = 3
-
-
-def float_param(low: float, high: float, description: str) -> ParameterDescriptor:
-    return ParameterDescriptor(
-        description=description, floating_point_range=[FloatingPointRange(from_value=low, to_value=high)]
-    )
 
 
 def choice(node: Node, name: str, choices: Sequence[str]) -> str:
@@ -76,38 +69,41 @@ class BridgeNode(Node):
     Subclasses own the vendor interface: ``send_move``, ``send_stop``, ``send_damp`` (and
     ``send_idle`` for robots that need a steady stream) return a short description of the
     call for diagnostics. They call ``received_state`` for every valid robot state sample
-    and ``rejected_state`` for every malformed one. On ``destroy_node`` the bridge sends the
-    stop or damp call named by ``shutdown_action``.
+    and ``rejected_state`` for every malformed one, and ``rpc_failed`` for a call the robot
+    refused. On ``destroy_node`` the bridge sends the stop or damp call named by ``shutdown_action``.
     """
 
     def __init__(self, name: str, robot: str, defaults: BridgeDefaults, **kwargs: Any) -> None:
         super().__init__(name, **kwargs)
         self.robot = robot
-        declare = self.declare_parameter
-        declare("cmd_vel_topic", "/cmd_vel", ParameterDescriptor(description="velocity command input (from the mux)"))
-        declare("cmd_vel_stamped", False, ParameterDescriptor(description="cmd_vel is TwistStamped, not Twist"))
-        declare("cmd_ttl_s", 0.5, float_param(0.05, 5.0, "a command older than this is not sent; stop instead"))
-        declare("state_ttl_s", 0.5, float_param(0.05, 10.0, "no valid robot state for this long = robot lost"))
-        declare("rate_hz", defaults.rate_hz, float_param(1.0, 500.0, "rate of velocity commands to the robot"))
-        limits = defaults.limits
-        declare("max_forward_mps", limits.max_forward_mps, float_param(0.0, 3.0, "largest forward speed sent"))
-        declare("max_backward_mps", limits.max_backward_mps, float_param(0.0, 3.0, "largest backward speed sent"))
-        declare("max_lateral_mps", limits.max_lateral_mps, float_param(0.0, 2.0, "largest sideways speed sent"))
-        declare("max_yaw_rate", limits.max_yaw_rate, float_param(0.0, 4.0, "largest |yaw rate| sent, rad/s"))
-        declare("diagnostics_period_s", 1.0, float_param(0.1, 10.0, "period of /diagnostics (and /battery)"))
-        declare("shutdown_action", "stop", ParameterDescriptor(description="call sent on shutdown: stop or damp"))
+        declare(self, "cmd_vel_topic", "/cmd_vel", "velocity command input (from the mux)")
+        declare(self, "cmd_vel_stamped", False, "cmd_vel is TwistStamped, not Twist")
+        cmd_ttl_s = declare(self, "cmd_ttl_s", 0.5, "a command older than this is not sent; stop instead", 0.05, 5.0)
+        state_ttl_s = declare(self, "state_ttl_s", 0.5, "no valid robot state for this long = robot lost", 0.05, 10.0)
+        self.rate_hz = declare(self, "rate_hz", defaults.rate_hz, "rate of velocity commands to the robot", 1.0, 500.0)
+        default = defaults.limits
+        limits = (
+            declare(self, "max_forward_mps", default.max_forward_mps, "largest forward speed sent", 0.0, 3.0),
+            declare(self, "max_backward_mps", default.max_backward_mps, "largest backward speed sent", 0.0, 3.0),
+            declare(self, "max_lateral_mps", default.max_lateral_mps, "largest sideways speed sent", 0.0, 2.0),
+            declare(self, "max_yaw_rate", default.max_yaw_rate, "largest |yaw rate| sent, rad/s", 0.0, 4.0),
+        )
+        diagnostics_period_s = declare(
+            self, "diagnostics_period_s", 1.0, "period of /diagnostics (and /battery)", 0.1, 10.0
+        )
+        declare(self, "shutdown_action", "stop", "call sent on shutdown: stop or damp")
         self.shutdown_action = choice(self, "shutdown_action", SHUTDOWN_ACTIONS)
-        self.rate_hz = self.param("rate_hz")
-        limit_names = ("max_forward_mps", "max_backward_mps", "max_lateral_mps", "max_yaw_rate")
-        self.gate = CommandGate(VelocityLimits(*(self.param(n) for n in limit_names)), self.param("cmd_ttl_s"))
-        self.link = LinkMonitor(self.param("state_ttl_s"))
+        self.gate = CommandGate(VelocityLimits(*limits), cmd_ttl_s)
+        self.link = LinkMonitor(state_ttl_s)
         self.calls: Counter[str] = Counter()
         self.last_call = "none"
         self.cmd_vel_dropped = 0
+        self.rpc_errors = 0
+        self.last_rpc_error = ""
         self._shut_down = False
         self._reported_link = LinkState.WAITING
         self.diagnostics_pub = self.create_publisher(message_class(DIAGNOSTIC_ARRAY), "/diagnostics", 10)
-        self.create_timer(self.param("diagnostics_period_s"), self.publish_diagnostics)
+        self.create_timer(diagnostics_period_s, self.publish_diagnostics)
 
     def now_ns(self) -> int:
         return self.get_clock().now().nanoseconds
@@ -151,6 +147,12 @@ class BridgeNode(Node):
         """Remember the last call sent to the robot (shown in /diagnostics)."""
         self.calls[description.split("(")[0]] += 1
         self.last_call = description
+
+    def rpc_failed(self, reason: str) -> None:
+        """Count a call the robot refused (or answered unreadably) and warn, throttled."""
+        self.rpc_errors += 1
+        self.last_rpc_error = reason
+        self.get_logger().warn(f"robot refused a call ({self.rpc_errors} so far): {reason}", throttle_duration_sec=1.0)
 
     def send_move(self, velocity: Velocity) -> str:
         raise NotImplementedError
@@ -235,31 +237,24 @@ class StateOutputs:
     """
 
     def __init__(self, node: BridgeNode, joint_names: Sequence[str]) -> None:
-        declare = node.declare_parameter
-        declare("odom_frame", "odom", ParameterDescriptor(description="frame of /odom (REP-105)"))
-        declare("base_frame", "base_link", ParameterDescriptor(description="child frame of /odom"))
-        declare("imu_frame", "imu_link", ParameterDescriptor(description="frame of /imu/data"))
-        declare(
-            "publish_tf",
-            True,
-            ParameterDescriptor(description="publish odom→base_link on /tf (false when an EKF owns that transform)"),
+        self.odom_frame = declare(node, "odom_frame", "odom", "frame of /odom (REP-105)")
+        self.base_frame = declare(node, "base_frame", "base_link", "child frame of /odom")
+        self.imu_frame = declare(node, "imu_frame", "imu_link", "frame of /imu/data")
+        publish_tf = declare(
+            node, "publish_tf", True, "publish odom→base_link on /tf (false when an EKF owns that transform)"
         )
-        declare(
+        publish_imu_tf = declare(
+            node,
             "publish_imu_tf",
             True,
-            ParameterDescriptor(
-                description="publish base_frame→imu_frame (identity) on /tf_static; false when a URDF provides it"
-            ),
+            "publish base_frame→imu_frame (identity) on /tf_static; false when a URDF provides it",
         )
-        declare("publish_rate_hz", 50.0, float_param(1.0, 500.0, "largest rate of /odom, /imu/data, /joint_states"))
-        get = node.param
-        self.odom_frame, self.base_frame, self.imu_frame = get("odom_frame"), get("base_frame"), get("imu_frame")
+        self.rate_hz = declare(
+            node, "publish_rate_hz", 50.0, "largest rate of /odom, /imu/data, /joint_states", 1.0, 500.0
+        )
         self.joint_names = list(joint_names)
-        self.rate_hz = get("publish_rate_hz")
         self.odom_pub = node.create_publisher(message_class("nav_msgs/msg/Odometry"), "/odom", 10)
-        self.tf_pub = (
-            node.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf", 100) if get("publish_tf") else None
-        )
+        self.tf_pub = node.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf", 100) if publish_tf else None
         self.imu_pub = node.create_publisher(message_class("sensor_msgs/msg/Imu"), "/imu/data", qos_profile_sensor_data)
         self.joint_pub = (
             node.create_publisher(message_class("sensor_msgs/msg/JointState"), "/joint_states", 10)
@@ -267,7 +262,7 @@ class StateOutputs:
             else None
         )
         self.battery_pub = node.create_publisher(message_class("sensor_msgs/msg/BatteryState"), "/battery", 10)
-        if get("publish_imu_tf") and self.imu_frame != self.base_frame:
+        if publish_imu_tf and self.imu_frame != self.base_frame:
             static = node.create_publisher(message_class("tf2_msgs/msg/TFMessage"), "/tf_static", QOS_LATCHED)
             static.publish(
                 new_message(

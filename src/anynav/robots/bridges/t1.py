@@ -17,12 +17,12 @@ from anynav.robots.bridges.core import NS_PER_S, VelocityLimits
 from anynav.robots.bridges.node import BridgeDefaults, BridgeNode
 from anynav.robots.errors import RobotInterfaceError
 from anynav.ros import (
-    ParameterDescriptor,
     message_class,
     new_message,
     qos_profile_sensor_data,
     run_node,
 )
+from anynav.ros.parameters import declare
 
 #: Booster's T1 walks slower than the quadrupeds; inside the navigation policies' ranges
 T1_DEFAULTS = BridgeDefaults(rate_hz=20.0, limits=VelocityLimits(0.5, 0.2, 0.2, 0.8))
@@ -35,30 +35,27 @@ class T1Bridge(BridgeNode):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("bridge_t1", "t1", T1_DEFAULTS, **kwargs)
-        self.declare_parameter(
+        odom_topic = declare(
+            self,
             "robot_odom_topic",
             "/odom",
-            ParameterDescriptor(
-                description="the robot's own odometry (nav_msgs/Odometry): the bridge's sign that the robot is there"
-            ),
+            "the robot's own odometry (nav_msgs/Odometry): the bridge's sign that the robot is there",
         )
         self.walking = False
-        self.rpc_errors = 0
-        self.last_rpc_error = ""
         self._mode_uuid = ""
         self._mode_sent_ns: int | None = None
         self.request_pub = self.create_publisher(message_class(loco.REQUEST), loco.REQUEST_TOPIC, 10)
         self.create_subscription(message_class(loco.RESPONSE), loco.RESPONSE_TOPIC, self.on_response, 10)
         self.create_subscription(
             message_class("nav_msgs/msg/Odometry"),
-            self.param("robot_odom_topic"),
+            odom_topic,
             self.on_robot_odom,
             qos_profile_sensor_data,
         )
         self.start_velocity_control()
         self.get_logger().info(
             f"{self.param('cmd_vel_topic')} -> {loco.REQUEST_TOPIC} at {self.rate_hz:g} Hz; "
-            f"robot state from {self.param('robot_odom_topic')}"
+            f"robot state from {odom_topic}"
         )
 
     def call(self, fields: dict[str, Any], description: str) -> str:
@@ -93,19 +90,14 @@ class T1Bridge(BridgeNode):
         try:
             result = loco.decode_response(msg)
         except RobotInterfaceError as err:
-            self._failed(f"LocoApiTopicResp: {err}")
+            self.rpc_failed(f"LocoApiTopicResp: {err}")
             return
         if result.uuid == self._mode_uuid:
             self._mode_uuid, self._mode_sent_ns = "", None
             self.walking = result.ok
         if not result.ok:
             self.walking = False
-            self._failed(f"request {result.uuid} answered status {result.status}")
-
-    def _failed(self, reason: str) -> None:
-        self.rpc_errors += 1
-        self.last_rpc_error = reason
-        self.get_logger().warn(f"robot refused a call ({self.rpc_errors} so far): {reason}", throttle_duration_sec=1.0)
+            self.rpc_failed(f"request {result.uuid} answered status {result.status}")
 
     def on_robot_odom(self, msg: Any) -> None:
         try:

@@ -21,7 +21,6 @@ from anynav.robots.bridges.node import (
     BridgeNode,
     StateOutputs,
     choice,
-    float_param,
 )
 from anynav.robots.errors import RobotInterfaceError
 from anynav.robots.unitree import api
@@ -34,13 +33,13 @@ from anynav.robots.unitree.state import (
     decode_sport_state,
 )
 from anynav.ros import (
-    ParameterDescriptor,
     QoSProfile,
     ReliabilityPolicy,
     message_class,
     new_message,
     qos_profile_sensor_data,
 )
+from anynav.ros.parameters import declare
 
 JOINT_COMMAND = "anynav_msgs/msg/JointCommand"
 CONTROL_MODES = ("velocity", "joint")
@@ -64,47 +63,35 @@ class UnitreeBridge(BridgeNode):
         **kwargs: Any,
     ) -> None:
         super().__init__(name, robot, defaults, **kwargs)
-        declare = self.declare_parameter
-        declare(
+        sport_topic = declare(
+            self,
             "sport_state_topic",
             "/sportmodestate",
-            ParameterDescriptor(description="SportModeState topic (/lf/sportmodestate is the low-rate one)"),
+            "SportModeState topic (/lf/sportmodestate is the low-rate one)",
         )
+        low_topic = declare(self, "low_state_topic", "/lowstate", "LowState topic (/lf/lowstate is the low-rate one)")
         declare(
-            "low_state_topic",
-            "/lowstate",
-            ParameterDescriptor(description="LowState topic (/lf/lowstate is the low-rate one)"),
-        )
-        declare(
+            self,
             "sport_velocity_frame",
             "world",
-            ParameterDescriptor(
-                description="frame of SportModeState.velocity on this firmware: world or body (check on hardware)"
-            ),
+            "frame of SportModeState.velocity on this firmware: world or body (check on hardware)",
         )
-        declare("verify_crc", True, ParameterDescriptor(description="drop LowState samples whose CRC does not match"))
+        self.verify_crc = declare(self, "verify_crc", True, "drop LowState samples whose CRC does not match")
         declare(
+            self,
             "control_mode",
             "velocity",
-            ParameterDescriptor(
-                description="velocity: cmd_vel → the robot's own walking controller; "
-                "joint: joint targets from the locomotion controller → LowCmd"
-            ),
+            "velocity: cmd_vel → the robot's own walking controller; "
+            "joint: joint targets from the locomotion controller → LowCmd",
         )
-        declare(
-            "joint_cmd_topic",
-            "/joint_command",
-            ParameterDescriptor(description="anynav_msgs/JointCommand input (joint mode)"),
-        )
-        declare("joint_cmd_ttl_s", 0.1, float_param(0.01, 1.0, "joint targets older than this: damp"))
-        declare("low_cmd_rate_hz", 200.0, float_param(20.0, 1000.0, "LowCmd rate in the joint mode"))
-        declare("damping_kd", damping_kd, float_param(0.1, 20.0, "kd of every motor while damping (kp = 0)"))
-        get = self.param
+        joint_topic = declare(self, "joint_cmd_topic", "/joint_command", "anynav_msgs/JointCommand input (joint mode)")
+        joint_ttl_s = declare(self, "joint_cmd_ttl_s", 0.1, "joint targets older than this: damp", 0.01, 1.0)
+        low_cmd_rate_hz = declare(self, "low_cmd_rate_hz", 200.0, "LowCmd rate in the joint mode", 20.0, 1000.0)
+        damping_kd = declare(self, "damping_kd", damping_kd, "kd of every motor while damping (kp = 0)", 0.1, 20.0)
         self.service = service
         self.layout = layout
         self.control_mode = choice(self, "control_mode", CONTROL_MODES)
         self.velocity_frame = choice(self, "sport_velocity_frame", VELOCITY_FRAMES)
-        self.verify_crc = get("verify_crc")
         self.outputs = StateOutputs(self, layout.names)
         # Decoding a LowState (CRC over the packed struct) costs most of a millisecond: decode
         # only the samples that will be published, not all 500 a second.
@@ -112,28 +99,24 @@ class UnitreeBridge(BridgeNode):
         self.sport_mode: int | None = None
         self.error_code = 0
         self.battery: BatteryReading | None = None
-        self.rpc_errors = 0
-        self.last_rpc_error = ""
         self._own_requests: deque[int] = deque(maxlen=_OWN_REQUESTS)
         self.request_pub = self.create_publisher(message_class(api.REQUEST), api.request_topic(service), 10)
         self.create_subscription(
-            message_class(SPORT_MODE_STATE), get("sport_state_topic"), self.on_sport_state, qos_profile_sensor_data
+            message_class(SPORT_MODE_STATE), sport_topic, self.on_sport_state, qos_profile_sensor_data
         )
-        self.create_subscription(
-            message_class(GO_LOW_STATE), get("low_state_topic"), self.on_low_state, qos_profile_sensor_data
-        )
+        self.create_subscription(message_class(GO_LOW_STATE), low_topic, self.on_low_state, qos_profile_sensor_data)
         self.create_subscription(message_class(api.RESPONSE), api.response_topic(service), self.on_service_response, 10)
         if self.control_mode == "velocity":
             self.start_velocity_control()
             self.get_logger().info(
                 f"velocity mode: {self.param('cmd_vel_topic')} -> {service} service at {self.rate_hz:g} Hz; "
-                f"robot state from {get('sport_state_topic')} and {get('low_state_topic')}"
+                f"robot state from {sport_topic} and {low_topic}"
             )
             return
         self.targets = JointTargets(layout)
         self.switcher = MotionSwitcher()
-        self.joint_ttl_ns = int(get("joint_cmd_ttl_s") * 1e9)
-        self.damping = new_message(GO_LOW_CMD, **self.targets.damping(get("damping_kd")))
+        self.joint_ttl_ns = int(joint_ttl_s * 1e9)
+        self.damping = new_message(GO_LOW_CMD, **self.targets.damping(damping_kd))
         self.target_msg: Any = None
         self.target_ns = 0
         self.target_mode = ""
@@ -150,10 +133,10 @@ class UnitreeBridge(BridgeNode):
             10,
         )
         self.low_cmd_pub = self.create_publisher(message_class(GO_LOW_CMD), "/lowcmd", LATEST_ONLY)
-        self.create_subscription(message_class(JOINT_COMMAND), get("joint_cmd_topic"), self.on_joint_command, 10)
-        self.create_timer(1.0 / get("low_cmd_rate_hz"), self.on_low_cmd_tick)
+        self.create_subscription(message_class(JOINT_COMMAND), joint_topic, self.on_joint_command, 10)
+        self.create_timer(1.0 / low_cmd_rate_hz, self.on_low_cmd_tick)
         self.get_logger().info(
-            f"joint mode: {get('joint_cmd_topic')} -> /lowcmd at {get('low_cmd_rate_hz'):g} Hz once the motion "
+            f"joint mode: {joint_topic} -> /lowcmd at {low_cmd_rate_hz:g} Hz once the motion "
             "switcher has released the robot (on the first valid joint command)"
         )
 
@@ -170,28 +153,23 @@ class UnitreeBridge(BridgeNode):
         try:
             response = api.decode_response(msg)
         except RobotInterfaceError as err:
-            self._rpc_failed(f"{self.service} response: {err}")
+            self.rpc_failed(f"{self.service} response: {err}")
             return
         if response.request_id in self._own_requests and not response.ok:
-            self._rpc_failed(f"{self.service} api {response.api_id} answered code {response.code}")
+            self.rpc_failed(f"{self.service} api {response.api_id} answered code {response.code}")
 
     def on_switcher_response(self, msg: Any) -> None:
         try:
             response = api.decode_response(msg)
         except RobotInterfaceError as err:
-            self._rpc_failed(f"motion_switcher response: {err}")
+            self.rpc_failed(f"motion_switcher response: {err}")
             return
         errors = self.switcher.errors
         self.switcher.answer(response)
         if self.switcher.errors > errors:
-            self._rpc_failed(self.switcher.last_error)
+            self.rpc_failed(self.switcher.last_error)
         elif self.switcher.released:
             self.get_logger().info("motion switcher released the robot: streaming LowCmd", once=True)
-
-    def _rpc_failed(self, reason: str) -> None:
-        self.rpc_errors += 1
-        self.last_rpc_error = reason
-        self.get_logger().warn(f"robot refused a call ({self.rpc_errors} so far): {reason}", throttle_duration_sec=1.0)
 
     # --- state --------------------------------------------------------------------------
 

@@ -9,8 +9,9 @@ import numpy as np
 from anynav.msgs.navigation import OdometrySample, odometry_message, quaternion_from_yaw
 from anynav.robots.booster import loco
 from anynav.robots.emulators.booster import T1Emulator, T1EmulatorConfig
-from anynav.robots.emulators.unitree_node import ROBOT_READER, ROBOT_WRITER, float_range
+from anynav.robots.emulators.unitree_node import ROBOT_READER, ROBOT_WRITER
 from anynav.ros import Node, message_class, new_message, run_node
+from anynav.ros.parameters import declare
 
 
 class T1EmulatorNode(Node):
@@ -18,37 +19,17 @@ class T1EmulatorNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("t1_emulator", **kwargs)
-        self.declare_parameter("odom_rate_hz", 50.0, float_range(1.0, 500.0, "/odom publish rate"))
-        self.declare_parameter(
-            "move_hold_s",
-            0.0,
-            float_range(0.0, 60.0, "how long a Move lasts; 0 = until the next"),
-        )
-        self.declare_parameter(
-            "max_speed_mps",
-            1.0,
-            float_range(0.1, 3.0, "faster Move requests are rejected"),
-        )
-        self.declare_parameter(
-            "max_yaw_rate",
-            1.5,
-            float_range(0.1, 5.0, "faster turn requests are rejected"),
-        )
+        odom_rate_hz = declare(self, "odom_rate_hz", 50.0, "/odom publish rate", 1.0, 500.0)
         config = T1EmulatorConfig(
-            move_hold_s=self.get_parameter("move_hold_s").value,
-            max_speed_mps=self.get_parameter("max_speed_mps").value,
-            max_yaw_rate=self.get_parameter("max_yaw_rate").value,
+            move_hold_s=declare(self, "move_hold_s", 0.0, "how long a Move lasts; 0 = until the next", 0.0, 60.0),
+            max_speed_mps=declare(self, "max_speed_mps", 1.0, "faster Move requests are rejected", 0.1, 3.0),
+            max_yaw_rate=declare(self, "max_yaw_rate", 1.5, "faster turn requests are rejected", 0.1, 5.0),
         )
         self.robot = T1Emulator(config, self._now())
         self.response_pub = self.create_publisher(message_class(loco.RESPONSE), loco.RESPONSE_TOPIC, ROBOT_WRITER)
-        self.create_subscription(
-            message_class(loco.REQUEST),
-            loco.REQUEST_TOPIC,
-            self.on_request,
-            ROBOT_READER,
-        )
+        self.create_subscription(message_class(loco.REQUEST), loco.REQUEST_TOPIC, self.on_request, ROBOT_READER)
         self.odom_pub = self.create_publisher(message_class("nav_msgs/msg/Odometry"), "/odom", ROBOT_WRITER)
-        self.create_timer(1.0 / self.get_parameter("odom_rate_hz").value, self.publish_odometry)
+        self.create_timer(1.0 / odom_rate_hz, self.publish_odometry)
 
     def _now(self) -> int:
         return self.get_clock().now().nanoseconds

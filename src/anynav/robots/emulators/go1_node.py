@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from anynav.robots.emulators.go1_udp import Go1EmulatorConfig, Go1UdpEmulator
-from anynav.ros import (
-    FloatingPointRange,
-    IntegerRange,
-    Node,
-    ParameterDescriptor,
-    run_node,
-)
+from anynav.ros import Node, run_node
+from anynav.ros.parameters import declare
 
 
 class Go1EmulatorNode(Node):
@@ -19,32 +14,13 @@ class Go1EmulatorNode(Node):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("go1_emulator", **kwargs)
-        self.declare_parameter(
-            "host",
-            "127.0.0.1",
-            ParameterDescriptor(description="IPv4 address to listen on"),
-        )
-        self.declare_parameter(
-            "port",
-            8082,
-            ParameterDescriptor(
-                description="UDP port (the Go1's is 8082)",
-                integer_range=[IntegerRange(from_value=1, to_value=65535)],
-            ),
-        )
-        self.declare_parameter(
-            "max_run_s",
-            3600.0,
-            ParameterDescriptor(
-                description="the emulator stops by itself after this long",
-                floating_point_range=[FloatingPointRange(from_value=1.0, to_value=3600.0)],
-            ),
-        )
         self.emulator = Go1UdpEmulator(
             Go1EmulatorConfig(
-                host=self.get_parameter("host").value,
-                port=self.get_parameter("port").value,
-                max_run_s=self.get_parameter("max_run_s").value,
+                host=declare(self, "host", "127.0.0.1", "IPv4 address to listen on"),
+                port=declare(self, "port", 8082, "UDP port (the Go1's is 8082)", 1, 65535),
+                max_run_s=declare(
+                    self, "max_run_s", 3600.0, "the emulator stops by itself after this long", 1.0, 3600.0
+                ),
             )
         ).start()
         self.get_logger().info(f"Go1 emulator listening on {self.emulator.address[0]}:{self.emulator.address[1]}")

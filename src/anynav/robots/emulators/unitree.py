@@ -19,7 +19,7 @@ import numpy as np
 
 from anynav.robots.emulators.kinematics import PlanarPose
 from anynav.robots.errors import ConfigError, CrcMismatchError, FieldError
-from anynav.robots.records import field, message_fields, record_crc, sign
+from anynav.robots.records import field, message_fields, sign, verify
 from anynav.robots.unitree import api, structs
 from anynav.robots.unitree.joints import (
     GO2_MOTOR_MODE,
@@ -325,9 +325,7 @@ class UnitreeEmulator:
             raise _Rejected(f"head {tuple(int(b) for b in cmd['head'])}, expected (254, 239)")
         if cmd["level_flag"] != LEVEL_LOW:
             raise _Rejected(f"level_flag {int(cmd['level_flag']):#04x}, expected 0xff")
-        expected = record_crc(record)
-        if int(cmd["crc"]) != expected:
-            raise CrcMismatchError("LowCmd", expected, int(cmd["crc"]))
+        verify("LowCmd", record)
         if self.active_service:
             raise _Rejected(f"LowCmd while the '{self.active_service}' service runs: ReleaseMode first")
         motors = cmd["motor_cmd"]

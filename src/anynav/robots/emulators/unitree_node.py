@@ -13,15 +13,14 @@ from anynav.robots.unitree import api
 from anynav.robots.unitree.lowcmd import GO_LOW_CMD
 from anynav.robots.unitree.state import GO_LOW_STATE, SPORT_MODE_STATE
 from anynav.ros import (
-    FloatingPointRange,
     Node,
-    ParameterDescriptor,
     QoSProfile,
     ReliabilityPolicy,
     message_class,
     new_message,
     run_node,
 )
+from anynav.ros.parameters import declare
 
 #: the robot's readers: best effort, so both reliable and best-effort writers reach them (unitree_sdk2 defaults)
 ROBOT_READER = QoSProfile(depth=10, reliability=ReliabilityPolicy.BEST_EFFORT)
@@ -29,50 +28,19 @@ ROBOT_READER = QoSProfile(depth=10, reliability=ReliabilityPolicy.BEST_EFFORT)
 ROBOT_WRITER = QoSProfile(depth=1)
 
 
-def float_range(low: float, high: float, description: str) -> ParameterDescriptor:
-    return ParameterDescriptor(
-        description=description,
-        floating_point_range=[FloatingPointRange(from_value=low, to_value=high)],
-    )
-
-
 class UnitreeEmulatorNode(Node):
     """Plays a Go2 (sport service) or an H1 (loco service) for tests and demo launches."""
 
     def __init__(self, robot: str, **kwargs: Any) -> None:
         super().__init__(f"{robot}_emulator", **kwargs)
-        self.declare_parameter(
-            "sport_state_rate_hz",
-            50.0,
-            float_range(1.0, 500.0, "SportModeState publish rate"),
-        )
-        self.declare_parameter("low_state_rate_hz", 100.0, float_range(1.0, 500.0, "LowState publish rate"))
-        self.declare_parameter(
-            "move_hold_s",
-            0.0,
-            float_range(0.0, 60.0, "how long a Move lasts; 0 = until StopMove"),
-        )
-        self.declare_parameter(
-            "max_speed_mps",
-            3.0,
-            float_range(0.1, 5.0, "faster Move requests are rejected"),
-        )
-        self.declare_parameter(
-            "max_yaw_rate",
-            4.0,
-            float_range(0.1, 10.0, "faster turn requests are rejected"),
-        )
-        self.declare_parameter(
-            "body_height_m",
-            0.32 if robot == "go2" else 1.05,
-            float_range(0.1, 1.5, "standing height"),
-        )
+        sport_rate_hz = declare(self, "sport_state_rate_hz", 50.0, "SportModeState publish rate", 1.0, 500.0)
+        low_rate_hz = declare(self, "low_state_rate_hz", 100.0, "LowState publish rate", 1.0, 500.0)
         config = UnitreeEmulatorConfig(
             robot=robot,  # type: ignore[arg-type]
-            move_hold_s=self.get_parameter("move_hold_s").value,
-            max_speed_mps=self.get_parameter("max_speed_mps").value,
-            max_yaw_rate=self.get_parameter("max_yaw_rate").value,
-            body_height_m=self.get_parameter("body_height_m").value,
+            move_hold_s=declare(self, "move_hold_s", 0.0, "how long a Move lasts; 0 = until StopMove", 0.0, 60.0),
+            max_speed_mps=declare(self, "max_speed_mps", 3.0, "faster Move requests are rejected", 0.1, 5.0),
+            max_yaw_rate=declare(self, "max_yaw_rate", 4.0, "faster turn requests are rejected", 0.1, 10.0),
+            body_height_m=declare(self, "body_height_m", 0.32 if robot == "go2" else 1.05, "standing height", 0.1, 1.5),
         )
         self.robot = UnitreeEmulator(config, self._now())
         request_class = message_class(api.REQUEST)
@@ -90,11 +58,8 @@ class UnitreeEmulatorNode(Node):
         self.create_subscription(message_class(GO_LOW_CMD), "/lowcmd", self.on_low_cmd, ROBOT_READER)
         self.sport_pub = self.create_publisher(message_class(SPORT_MODE_STATE), "/sportmodestate", ROBOT_WRITER)
         self.low_pub = self.create_publisher(message_class(GO_LOW_STATE), "/lowstate", ROBOT_WRITER)
-        self.create_timer(
-            1.0 / self.get_parameter("sport_state_rate_hz").value,
-            self.publish_sport_state,
-        )
-        self.create_timer(1.0 / self.get_parameter("low_state_rate_hz").value, self.publish_low_state)
+        self.create_timer(1.0 / sport_rate_hz, self.publish_sport_state)
+        self.create_timer(1.0 / low_rate_hz, self.publish_low_state)
         self._reported = 0
 
     def _now(self) -> int:

@@ -8,14 +8,13 @@ fields of a unitree_api/msg/Request for ``new_message``.
 from __future__ import annotations
 
 import json
-import math
 import time
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from anynav.robots.errors import FieldError, NonFiniteValueError, RpcError
-from anynav.robots.records import field
+from anynav.robots.errors import FieldError, RpcError
+from anynav.robots.records import field, finite_command
 
 REQUEST = "unitree_api/msg/Request"
 RESPONSE = "unitree_api/msg/Response"
@@ -76,13 +75,6 @@ def response_topic(service: str) -> str:
     return f"/api/{service}/response"
 
 
-def _finite(name: str, value: float) -> float:
-    number = float(value)
-    if not math.isfinite(number):
-        raise NonFiniteValueError(name, f"{value} is not finite; refusing to send it to the robot")
-    return number
-
-
 def request(
     api_id: int,
     parameter: dict[str, Any] | None = None,
@@ -114,9 +106,9 @@ def request(
 def sport_move(vx: float, vy: float, vyaw: float, *, request_id: int | None = None) -> dict[str, Any]:
     """Go2 Move (1008): walk at body-frame ``vx``, ``vy`` (m/s) and yaw rate ``vyaw`` (rad/s); no reply."""
     parameter = {
-        "x": _finite("vx", vx),
-        "y": _finite("vy", vy),
-        "z": _finite("vyaw", vyaw),
+        "x": finite_command("vx", vx),
+        "y": finite_command("vy", vy),
+        "z": finite_command("vyaw", vyaw),
     }
     return request(SportApi.MOVE, parameter, noreply=True, request_id=request_id)
 
@@ -149,11 +141,11 @@ def loco_set_velocity(
     Keep ``duration_s`` near twice the command period: the robot's own timeout then
     backs up ours.
     """
-    duration = _finite("duration_s", duration_s)
+    duration = finite_command("duration_s", duration_s)
     if duration <= 0:
         raise FieldError("duration_s", f"must be > 0, got {duration_s}")
     parameter = {
-        "velocity": [_finite("vx", vx), _finite("vy", vy), _finite("omega", omega)],
+        "velocity": [finite_command("vx", vx), finite_command("vy", vy), finite_command("omega", omega)],
         "duration": duration,
     }
     return request(LocoApi.SET_VELOCITY, parameter, noreply=True, request_id=request_id)
