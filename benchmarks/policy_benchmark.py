@@ -34,6 +34,7 @@ from anynav.policy import Frame, Goal, PolicyRuntime
 from anynav.policy.citywalker import processor as citywalker_processor
 from anynav.policy.export import camera_like_image, export_network, random_model
 from anynav.policy.logonav import processor as logonav_processor
+from anynav.policy.runtime import preprocess_frame
 
 NS = 1_000_000_000
 ROUNDS = 6
@@ -72,12 +73,7 @@ def bench_model(model: str, ticks: int, threads: int, workdir: Path) -> list[Row
             return None
         return np.stack([np.linspace(-0.8 * (frames_n - 1), 0.0, frames_n), np.zeros(frames_n)], axis=-1)
 
-    def preprocess(frame: Frame) -> np.ndarray:
-        if model == "logonav":
-            return logonav_processor.preprocess_frame(frame.image, config)
-        return citywalker_processor.preprocess_frame(frame.image, config)
-
-    eager_images = torch.from_numpy(np.stack([preprocess(f) for f in frames_at(0)])).unsqueeze(0)
+    eager_images = torch.from_numpy(np.stack([preprocess_frame(f.image, config) for f in frames_at(0)])).unsqueeze(0)
     if model == "logonav":
         eager_goal = torch.from_numpy(logonav_processor.goal_to_model(goal, config)).unsqueeze(0)
     else:

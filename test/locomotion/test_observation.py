@@ -13,21 +13,12 @@ from anynav.locomotion.errors import StateError
 from anynav.locomotion.observation import ObservationBuilder
 from anynav.locomotion.spec import spec_from_dict
 from anynav.locomotion.state import projected_gravity, quat_to_rpy
+from anynav.msgs.geometry import quaternion_from_rpy
 
 
 def quat_from_rpy(roll: float, pitch: float, yaw: float) -> np.ndarray:
     """w, x, y, z of R = Rz(yaw)·Ry(pitch)·Rx(roll)."""
-    cr, sr = math.cos(roll / 2), math.sin(roll / 2)
-    cp, sp = math.cos(pitch / 2), math.sin(pitch / 2)
-    cy, sy = math.cos(yaw / 2), math.sin(yaw / 2)
-    return np.array(
-        [
-            cr * cp * cy + sr * sp * sy,
-            sr * cp * cy - cr * sp * sy,
-            cr * sp * cy + sr * cp * sy,
-            cr * cp * sy - sr * sp * cy,
-        ]
-    )
+    return np.roll(quaternion_from_rpy(roll, pitch, yaw), 1)
 
 
 def test_attitude_terms() -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from anynav.msgs.diagnostics import Level, level_of
+from anynav.msgs.geometry import matrix_from_quaternion
 from anynav.msgs.navigation import OdometrySample, odometry_message
 from anynav.msgs.pointcloud import xyz_to_pointcloud
 from anynav.perception.heightmap import Go2LidarLayout, HeightMapBuilder
@@ -200,17 +201,6 @@ def test_malformed_clouds_are_dropped_and_counted(graph: Graph, damage: Any, rea
     assert reason in values["last_drop"]
 
 
-def quaternion_matrix(q: np.ndarray) -> np.ndarray:
-    x, y, z, w = q
-    return np.array(
-        (
-            (1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)),
-            (2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)),
-            (2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)),
-        )
-    )
-
-
 def test_mount_is_latched_on_tf_static_in_the_clouds_frame(graph: Graph) -> None:
     graph.add(
         HeightMapNode,
@@ -232,4 +222,4 @@ def test_mount_is_latched_on_tf_static_in_the_clouds_frame(graph: Graph) -> None
     assert (transform.header.frame_id, transform.child_frame_id) == ("base_link", "mid360")
     t, r = transform.transform.translation, transform.transform.rotation
     assert np.allclose((t.x, t.y, t.z), MOUNT_XYZ)
-    assert np.allclose(quaternion_matrix(np.array((r.x, r.y, r.z, r.w))), MOUNT_R, atol=1e-12)
+    assert np.allclose(matrix_from_quaternion(np.array((r.x, r.y, r.z, r.w))), MOUNT_R, atol=1e-12)

@@ -7,14 +7,11 @@ import math
 import numpy as np
 import pytest
 
+from anynav.msgs.geometry import quaternion_from_yaw
 from anynav.perception.errors import CloudError, HeightMapConfigError
 from anynav.perception.pose_history import PoseHistory, PoseHistoryConfig, mount_matrix, rpy_to_matrix
 
 MS = 1_000_000
-
-
-def yaw_quat(yaw: float) -> np.ndarray:
-    return np.array((0.0, 0.0, math.sin(yaw / 2), math.cos(yaw / 2)))
 
 
 def test_rpy_follows_the_urdf_convention() -> None:
@@ -34,8 +31,8 @@ def test_mount_matrix_places_the_sensor() -> None:
 
 def test_interpolates_between_samples() -> None:
     history = PoseHistory()
-    history.add(0, np.array((0.0, 0.0, 0.3)), yaw_quat(0.0))
-    history.add(100 * MS, np.array((1.0, 2.0, 0.3)), yaw_quat(0.2))
+    history.add(0, np.array((0.0, 0.0, 0.3)), quaternion_from_yaw(0.0))
+    history.add(100 * MS, np.array((1.0, 2.0, 0.3)), quaternion_from_yaw(0.2))
     pose = history.at(25 * MS)
     assert pose is not None
     assert np.allclose(pose[:3, 3], (0.25, 0.5, 0.3))
@@ -44,8 +41,9 @@ def test_interpolates_between_samples() -> None:
 
 def test_takes_the_short_way_round_across_pi() -> None:
     history = PoseHistory()
-    history.add(0, np.zeros(3), yaw_quat(math.pi - 0.1))
-    history.add(100 * MS, np.zeros(3), yaw_quat(-math.pi + 0.1))  # 0.2 rad further, quaternions of opposite sign
+    history.add(0, np.zeros(3), quaternion_from_yaw(math.pi - 0.1))
+    # 0.2 rad further, quaternions of opposite sign
+    history.add(100 * MS, np.zeros(3), quaternion_from_yaw(-math.pi + 0.1))
     pose = history.at(50 * MS)
     assert pose is not None
     assert abs(math.atan2(pose[1, 0], pose[0, 0])) == pytest.approx(math.pi, abs=1e-3)
@@ -53,8 +51,8 @@ def test_takes_the_short_way_round_across_pi() -> None:
 
 def test_holds_the_ends_only_within_max_gap() -> None:
     history = PoseHistory(PoseHistoryConfig(horizon_s=1.0, max_gap_s=0.05))
-    history.add(100 * MS, np.array((1.0, 0.0, 0.0)), yaw_quat(0.0))
-    history.add(200 * MS, np.array((2.0, 0.0, 0.0)), yaw_quat(0.0))
+    history.add(100 * MS, np.array((1.0, 0.0, 0.0)), quaternion_from_yaw(0.0))
+    history.add(200 * MS, np.array((2.0, 0.0, 0.0)), quaternion_from_yaw(0.0))
     assert history.at(240 * MS)[0, 3] == pytest.approx(2.0)  # type: ignore[index]
     assert history.at(60 * MS)[0, 3] == pytest.approx(1.0)  # type: ignore[index]
     assert history.at(260 * MS) is None
@@ -63,10 +61,10 @@ def test_holds_the_ends_only_within_max_gap() -> None:
 
 def test_out_of_order_samples_are_sorted_and_old_ones_forgotten() -> None:
     history = PoseHistory(PoseHistoryConfig(horizon_s=0.5, max_gap_s=0.05))
-    history.add(200 * MS, np.array((2.0, 0.0, 0.0)), yaw_quat(0.0))
-    history.add(100 * MS, np.array((1.0, 0.0, 0.0)), yaw_quat(0.0))
+    history.add(200 * MS, np.array((2.0, 0.0, 0.0)), quaternion_from_yaw(0.0))
+    history.add(100 * MS, np.array((1.0, 0.0, 0.0)), quaternion_from_yaw(0.0))
     assert history.at(150 * MS)[0, 3] == pytest.approx(1.5)  # type: ignore[index]
-    history.add(900 * MS, np.array((9.0, 0.0, 0.0)), yaw_quat(0.0))
+    history.add(900 * MS, np.array((9.0, 0.0, 0.0)), quaternion_from_yaw(0.0))
     assert len(history) == 1
     assert history.latest()[0, 3] == pytest.approx(9.0)  # type: ignore[index]
 
@@ -74,7 +72,7 @@ def test_out_of_order_samples_are_sorted_and_old_ones_forgotten() -> None:
 def test_rejects_bad_samples_and_settings() -> None:
     history = PoseHistory()
     with pytest.raises(CloudError, match="odometry pose"):
-        history.add(0, np.array((math.nan, 0.0, 0.0)), yaw_quat(0.0))
+        history.add(0, np.array((math.nan, 0.0, 0.0)), quaternion_from_yaw(0.0))
     with pytest.raises(CloudError, match="zero length"):
         history.add(0, np.zeros(3), np.zeros(4))
     assert history.at(0) is None and history.latest() is None

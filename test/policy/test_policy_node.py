@@ -12,16 +12,11 @@ import pytest
 from policy_helpers import Exported, random_images
 
 from anynav.msgs.diagnostics import Level, level_of
+from anynav.msgs.geometry import quaternion_from_yaw
 from anynav.msgs.image import numpy_to_image, rgb_to_compressed
-from anynav.msgs.navigation import (
-    OdometrySample,
-    odometry_message,
-    path_to_arrays,
-    quaternion_from_yaw,
-    quaternion_msg,
-)
+from anynav.msgs.navigation import OdometrySample, odometry_message, path_to_arrays, quaternion_msg
 from anynav.msgs.pointcloud import xyz_to_pointcloud
-from anynav.msgs.time import header
+from anynav.msgs.time import header, stamp_to_ns
 from anynav.policy.errors import ModelCardError, PolicyConfigError
 from anynav.policy.node import PolicyNode, model_dirs
 from anynav.ros import QOS_LATCHED, new_message
@@ -42,7 +37,7 @@ def goal_message(x: float, y: float, stamp_ns: int, frame: str = "base_link") ->
 
 
 def stamp_of(msg: Any) -> int:
-    return int(msg.header.stamp.sec) * 1_000_000_000 + int(msg.header.stamp.nanosec)
+    return stamp_to_ns(msg.header.stamp)
 
 
 def status_named(arrays: list[Any], name: str) -> Any:

@@ -21,6 +21,7 @@ from anynav.locomotion.state import (
     RobotState,
     VelocityCommand,
     quat_to_rpy,
+    too_old,
 )
 
 MAP_FALLBACKS = ("blind", "stand")
@@ -87,10 +88,6 @@ class Verdict:
     latched: bool = False
 
 
-def _ns(seconds: float) -> int:
-    return round(seconds * 1e9)
-
-
 class SafetySupervisor:
     """Decides each tick between damping, standing, the main policy and the blind fallback."""
 
@@ -148,7 +145,7 @@ class SafetySupervisor:
         if trip is not None:
             return self.trip(trip)
         if self._warmup_until is None:
-            self._warmup_until = now_ns + _ns(self.config.warmup_s)
+            self._warmup_until = now_ns + round(self.config.warmup_s * 1e9)
         reasons: list[str] = []
         mode = Mode.POLICY
         if self.needs_height_map:
@@ -162,11 +159,9 @@ class SafetySupervisor:
         if command is None:
             reasons.append("no velocity command yet: zero command")
             return Verdict(mode, np.zeros(3), tuple(reasons))
-        age = now_ns - command.stamp_ns
-        if age > _ns(self.config.command_ttl_s):
-            reasons.append(
-                f"command {age / 1e6:.0f} ms old > ttl {self.config.command_ttl_s * 1e3:.0f} ms: zero command"
-            )
+        stale = too_old("command", now_ns, command.stamp_ns, self.config.command_ttl_s)
+        if stale is not None:
+            reasons.append(f"{stale}: zero command")
             return Verdict(mode, np.zeros(3), tuple(reasons))
         return Verdict(mode, command.as_array(), tuple(reasons))
 
@@ -177,9 +172,9 @@ class SafetySupervisor:
         command: VelocityCommand | None,
         height_map: HeightMapSample | None,
     ) -> str | None:
-        age = now_ns - state.stamp_ns
-        if age > _ns(self.config.state_ttl_s):
-            return f"robot state {age / 1e6:.0f} ms old > ttl {self.config.state_ttl_s * 1e3:.0f} ms"
+        stale = too_old("robot state", now_ns, state.stamp_ns, self.config.state_ttl_s)
+        if stale is not None:
+            return stale
         if not state.is_finite():
             return "robot state has NaN/inf"
         roll, pitch, _ = quat_to_rpy(state.base_quat_wxyz)
@@ -197,7 +192,4 @@ class SafetySupervisor:
             return "no height map yet"
         if height_map.stale:
             return "height map flagged stale"
-        age = now_ns - height_map.stamp_ns
-        if age > _ns(self.config.height_map_ttl_s):
-            return f"height map {age / 1e6:.0f} ms old > ttl {self.config.height_map_ttl_s * 1e3:.0f} ms"
-        return None
+        return too_old("height map", now_ns, height_map.stamp_ns, self.config.height_map_ttl_s)

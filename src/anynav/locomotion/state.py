@@ -1,4 +1,4 @@
-"""What the locomotion controller reads each tick: robot state, velocity command, height map, and attitude maths."""
+"""What the locomotion controller reads each tick: robot state, command, height map, their age, attitude maths."""
 
 from __future__ import annotations
 
@@ -54,6 +54,14 @@ class HeightMapSample:
     values: np.ndarray
     stamp_ns: int
     stale: bool = False
+
+
+def too_old(what: str, now_ns: int, stamp_ns: int, ttl_s: float) -> str | None:
+    """'<what> N ms old > ttl M ms' when the input stamped `stamp_ns` is older than `ttl_s` at `now_ns`, else None."""
+    age = now_ns - stamp_ns
+    if age > round(ttl_s * 1e9):
+        return f"{what} {age / 1e6:.0f} ms old > ttl {ttl_s * 1e3:.0f} ms"
+    return None
 
 
 def _unit(quat_wxyz: np.ndarray) -> tuple[float, float, float, float]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from anynav.locomotion.errors import ControllerConfigError
-from anynav.locomotion.state import VelocityCommand
+from anynav.locomotion.state import VelocityCommand, too_old
 
 MAX_STEP_S = 0.1  # a late tick may not turn into a large velocity jump
 
@@ -108,7 +108,4 @@ class VelocityShaper:
     def _problem(self, now_ns: int, command: VelocityCommand) -> str | None:
         if not np.isfinite(command.as_array()).all():
             return "velocity command has NaN/inf"
-        age = now_ns - command.stamp_ns
-        if age > round(self.limits.command_ttl_s * 1e9):
-            return f"command {age / 1e6:.0f} ms old > ttl {self.limits.command_ttl_s * 1e3:.0f} ms"
-        return None
+        return too_old("command", now_ns, command.stamp_ns, self.limits.command_ttl_s)

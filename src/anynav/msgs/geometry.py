@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["quaternion_from_rpy", "quaternion_from_yaw", "yaw_from_quaternion"]
+__all__ = ["matrix_from_quaternion", "quaternion_from_rpy", "quaternion_from_yaw", "yaw_from_quaternion"]
 
 
-def yaw_from_quaternion(xyzw: Sequence[float]) -> float:
+def yaw_from_quaternion(xyzw: Sequence[float] | np.ndarray) -> float:
     """Yaw (rad, about z) of a quaternion in ROS order (x, y, z, w)."""
     x, y, z, w = xyzw
     return math.atan2(2.0 * (w * z + x * y), 1.0 - 2.0 * (y * y + z * z))
@@ -34,3 +34,15 @@ def quaternion_from_rpy(roll: float, pitch: float, yaw: float) -> np.ndarray:
 def quaternion_from_yaw(yaw: float) -> np.ndarray:
     """(x, y, z, w) of a rotation by ``yaw`` about z."""
     return np.array([0.0, 0.0, math.sin(yaw / 2.0), math.cos(yaw / 2.0)])
+
+
+def matrix_from_quaternion(xyzw: Sequence[float] | np.ndarray) -> np.ndarray:
+    """3x3 rotation matrix of a unit quaternion in ROS order (x, y, z, w)."""
+    x, y, z, w = xyzw
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )

@@ -14,6 +14,7 @@ from typing import ClassVar, Protocol
 
 import numpy as np
 
+from anynav.msgs.geometry import matrix_from_quaternion
 from anynav.perception.errors import CloudError, HeightMapConfigError
 
 Pose = np.ndarray | tuple[object, object]
@@ -27,18 +28,6 @@ GO2_SENSOR_QUAT_WXYZ = (-0.131, 0.0, -0.991, 0.0)
 # 0.008,0,-0.07). The training map is centred here, a few mm from the real L1 (radar_joint
 # 0.28945, 0, -0.046825, pitch 2.8782 rad ≈ the same 165° flip).
 GO2_HEAD_LOWER_IN_BASE_M = (0.293, 0.0, -0.06)
-
-
-def quat_xyzw_to_matrix(quat: np.ndarray) -> np.ndarray:
-    """Rotation matrix of a unit quaternion given as x, y, z, w."""
-    x, y, z, w = quat
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )
 
 
 def _unit_quat(value: object, what: str) -> np.ndarray:
@@ -68,7 +57,7 @@ def pose_matrix(pose: Pose, what: str = "pose") -> np.ndarray:
         if xyz.shape != (3,) or not np.all(np.isfinite(xyz)):
             raise CloudError(f"{what}: translation must be 3 finite numbers, got {pose[0]!r}")
         matrix = np.eye(4)
-        matrix[:3, :3] = quat_xyzw_to_matrix(_unit_quat(pose[1], f"{what} quaternion"))
+        matrix[:3, :3] = matrix_from_quaternion(_unit_quat(pose[1], f"{what} quaternion"))
         matrix[:3, 3] = xyz
         return matrix
     raise CloudError(f"{what}: expected a 4×4 matrix or (xyz, quat_xyzw), got {type(pose).__name__}")
@@ -111,7 +100,7 @@ def _cell_minimum(flat: np.ndarray, values: np.ndarray, size: int) -> np.ndarray
     return out[:size]
 
 
-_GO2_SENSOR_ROTATION = quat_xyzw_to_matrix(np.roll(_unit_quat(GO2_SENSOR_QUAT_WXYZ, "sensor"), -1))
+_GO2_SENSOR_ROTATION = matrix_from_quaternion(np.roll(_unit_quat(GO2_SENSOR_QUAT_WXYZ, "sensor"), -1))
 
 
 class HeightMapLayout(Protocol):

@@ -25,8 +25,9 @@ import numpy as np
 
 from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array
 from anynav.msgs.errors import MalformedMessageError
+from anynav.msgs.geometry import quaternion_from_rpy
 from anynav.msgs.image import numpy_to_image
-from anynav.msgs.navigation import quaternion_from_rpy, transform_stamped
+from anynav.msgs.navigation import transform_stamped
 from anynav.msgs.pointcloud import pointcloud_to_xyz
 from anynav.msgs.time import stamp_to_ns
 from anynav.perception.errors import CloudError, HeightMapConfigError

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import bisect
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from anynav.msgs.geometry import matrix_from_quaternion, quaternion_from_rpy
 from anynav.perception.errors import HeightMapConfigError
 from anynav.perception.heightmap import pose_matrix
 
 
 def rpy_to_matrix(roll: float, pitch: float, yaw: float) -> np.ndarray:
     """Rotation matrix of fixed-axis roll, pitch, yaw (URDF ``rpy``: R = Rz(yaw)·Ry(pitch)·Rx(roll))."""
-    cr, sr = math.cos(roll), math.sin(roll)
-    cp, sp = math.cos(pitch), math.sin(pitch)
-    cy, sy = math.cos(yaw), math.sin(yaw)
-    return np.array(
-        [
-            [cy * cp, cy * sp * sr - sy * cr, cy * sp * cr + sy * sr],
-            [sy * cp, sy * sp * sr + cy * cr, sy * sp * cr - cy * sr],
-            [-sp, cp * sr, cp * cr],
-        ]
-    )
+    return matrix_from_quaternion(quaternion_from_rpy(roll, pitch, yaw))
 
 
 def mount_matrix(xyz: tuple[float, float, float], rpy: tuple[float, float, float]) -> np.ndarray:

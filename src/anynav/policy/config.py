@@ -48,6 +48,19 @@ def check_floats(owner: str, name: str, values: object, length: int, low: float,
         check_float(owner, name, value, low, high)
 
 
+def check_shared_fields(owner: str, config: Any) -> None:
+    """Check the fields every policy config has, with the same ranges: context, ImageNet stats, trunk, waypoints."""
+    check_int(owner, "context_frames", config.context_frames, 1, 64)
+    check_float(owner, "context_spacing_s", config.context_spacing_s, 0.01, 10.0)
+    check_floats(owner, "image_mean", config.image_mean, 3, 0.0, 1.0)
+    check_floats(owner, "image_std", config.image_std, 3, 1e-3, 10.0)
+    check_int(owner, "num_heads", config.num_heads, 1, 64)
+    check_int(owner, "num_layers", config.num_layers, 1, 64)
+    check_int(owner, "ff_dim_factor", config.ff_dim_factor, 1, 16)
+    check_int(owner, "num_waypoints", config.num_waypoints, 1, 64)
+    check_float(owner, "waypoint_dt_s", config.waypoint_dt_s, 0.01, 10.0)
+
+
 def config_to_dict(config: object) -> dict[str, Any]:
     """A JSON-ready dict of a config dataclass (tuples become lists)."""
     out: dict[str, Any] = {}

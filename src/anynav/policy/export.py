@@ -37,6 +37,7 @@ from anynav.policy.errors import ExportError, PolicyConfigError
 from anynav.policy.logonav import processor as logonav_processor
 from anynav.policy.logonav.config import LogoNavConfig
 from anynav.policy.logonav.model import LogoNav
+from anynav.policy.runtime import preprocess_frame
 from anynav.policy.types import Goal
 
 DEFAULT_OPSET = 17
@@ -124,13 +125,7 @@ def camera_like_image(height: int, width: int, rng: np.random.Generator) -> np.n
 def _sample_frames(config: PolicyConfig, count: int, rng: np.random.Generator) -> torch.Tensor:
     """Random camera frames run through the model's own processor, as the runtime will feed them."""
     height, width = (480, 640) if isinstance(config, LogoNavConfig) else (config.cover_height + 20, config.cover_width)
-    frames = []
-    for index in range(count):
-        image = camera_like_image(height, width, rng)
-        if isinstance(config, LogoNavConfig):
-            frames.append(logonav_processor.preprocess_frame(image, config, f"sample {index}"))
-        else:
-            frames.append(citywalker_processor.preprocess_frame(image, config, f"sample {index}"))
+    frames = [preprocess_frame(camera_like_image(height, width, rng), config, f"sample {i}") for i in range(count)]
     return torch.from_numpy(np.stack(frames))
 
 
@@ -151,8 +146,7 @@ def _graph_specs(net: LogoNav | CityWalker, rng: np.random.Generator) -> tuple[_
     frames = _sample_frames(config, config.context_frames, rng)
     head_names: tuple[tuple[str, ...], tuple[str, ...]]
     if isinstance(net, CityWalker):
-        size = net.config
-        grid = (size.image_height // size.patch_size, size.image_width // size.patch_size)
+        grid = (net.config.image_height // net.config.patch_size, net.config.image_width // net.config.patch_size)
         with torch.no_grad():
             pos_embed = net.obs_encoder.pos_embed_for(*grid).detach().clone()
         encoder = _Graph(net, "encode", pos_embed=pos_embed)
@@ -218,13 +212,14 @@ def _card_entry(spec: _GraphSpec, file: str) -> dict[str, object]:
     }
 
 
-def _compare(spec: _GraphSpec, path: Path, inputs: Sequence[np.ndarray]) -> tuple[float, list[np.ndarray]]:
-    """Largest |onnxruntime (CPU) on `inputs` - torch on the sample inputs|, and onnxruntime's outputs.
+def _compare(
+    spec: _GraphSpec, session: ort.InferenceSession, inputs: Sequence[np.ndarray]
+) -> tuple[float, list[np.ndarray]]:
+    """Largest |onnxruntime on `inputs` - torch on the sample inputs|, and onnxruntime's outputs.
 
     Feeding the head onnxruntime's own embeddings, while torch's outputs came from torch's,
     measures the whole encoder -> head chain.
     """
-    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     got = session.run(list(spec.output_names), dict(zip(spec.input_names, inputs)))
     return max(float(np.max(np.abs(g - e))) for g, e in zip(got, spec.expected)), got
 
@@ -261,10 +256,14 @@ def export_network(
     _export_graph(head, head_path, opset)
 
     progress(f"[5/{STEPS}] checking onnxruntime against torch")
-    encoder_diff, (embeddings,) = _compare(encoder, encoder_path, (encoder.inputs[0].numpy(),))
+    cpu = ["CPUExecutionProvider"]
+    encoder_diff, (embeddings,) = _compare(
+        encoder, ort.InferenceSession(str(encoder_path), providers=cpu), (encoder.inputs[0].numpy(),)
+    )
+    head_session = ort.InferenceSession(str(head_path), providers=cpu)  # loaded once for both head checks
     head_inputs = tuple(x.numpy() for x in head.inputs)
-    head_diff, _ = _compare(head, head_path, head_inputs)
-    chain_diff, _ = _compare(head, head_path, (embeddings[np.newaxis], *head_inputs[1:]))
+    head_diff, _ = _compare(head, head_session, head_inputs)
+    chain_diff, _ = _compare(head, head_session, (embeddings[np.newaxis], *head_inputs[1:]))
     diffs = {"encoder": encoder_diff, "head": head_diff, "end_to_end": chain_diff}
     for name, diff in diffs.items():
         progress(f"        {name:<10} max |onnxruntime - torch| = {diff:.2e}")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from anynav.msgs.geometry import matrix_from_quaternion
 from anynav.policy.errors import PolicyInputError
 
 _MAX_DEPTH = 64
@@ -23,14 +24,7 @@ def rotation_matrix(quaternion_xyzw: Sequence[float]) -> np.ndarray:
     norm = math.sqrt(x * x + y * y + z * z + w * w)
     if not (math.isfinite(norm) and norm > 1e-9):
         raise PolicyInputError(f"quaternion {tuple(quaternion_xyzw)} is not a rotation")
-    x, y, z, w = x / norm, y / norm, z / norm, w / norm
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
-    )
+    return matrix_from_quaternion(np.array((x, y, z, w)) / norm)
 
 
 class StaticFrames:

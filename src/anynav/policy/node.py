@@ -19,7 +19,6 @@ publishes it only while its fix is adequate and fresh, so a lost fix shows here 
 from __future__ import annotations
 
 import math
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,12 @@ import numpy as np
 
 from anynav.msgs.diagnostics import DIAGNOSTIC_ARRAY, Check, Level, age_s, diagnostic_array, freshness
 from anynav.msgs.errors import MessageError
+from anynav.msgs.geometry import yaw_from_quaternion
 from anynav.msgs.image import compressed_to_rgb, image_to_rgb
-from anynav.msgs.navigation import arrays_to_path, odometry_to_sample, yaw_from_quaternion
+from anynav.msgs.navigation import arrays_to_path, odometry_to_sample
 from anynav.msgs.pointcloud import pointcloud_to_xyz
 from anynav.msgs.time import stamp_to_ns
+from anynav.paths import data_dirs
 from anynav.perception.context import ContextBuffer, ContextSpec
 from anynav.perception.errors import PerceptionError
 from anynav.perception.pose_history import PoseHistory, PoseHistoryConfig
@@ -58,6 +59,19 @@ from anynav.ros.parameters import choice, declare
 POLICIES = ("baseline", "logonav", "citywalker")
 TRANSPORTS = ("raw", "compressed")
 BASELINE_RATE_HZ = 5.0
+# The baseline.* parameters: BaselineConfig field, description, range.
+BASELINE_PARAMETERS: tuple[tuple[str, str, float, float], ...] = (
+    ("num_waypoints", "waypoints per plan", 1, 32),
+    ("waypoint_spacing_m", "distance between waypoints, m", 0.01, 5.0),
+    ("lookahead_m", "clear distance a heading needs, m", 0.1, 30.0),
+    ("robot_radius_m", "robot disc radius, m", 0.01, 5.0),
+    ("safety_margin_m", "clearance added to the radius, m", 0.0, 5.0),
+    ("num_headings", "candidate headings", 8, 1440),
+    ("obstacle_min_z", "lowest obstacle point in base_link (above the ground), m", -5.0, 5.0),
+    ("obstacle_max_z", "highest obstacle point in base_link (below overhangs), m", -5.0, 10.0),
+    ("goal_tolerance_m", "closer than this the plan is to stay, m", 0.01, 10.0),
+    ("straight_weight", "cost per radian of turning, relative to goal bearing", 0.0, 1.0),
+)
 # /tf_static as tf2's static listener reads it: every transform ever latched by every publisher.
 QOS_TF_STATIC = QoSProfile(depth=100, durability=DurabilityPolicy.TRANSIENT_LOCAL)
 
@@ -195,54 +209,10 @@ class PolicyNode(Node):
         self.get_logger().info(f"policy {self.policy}: {source} at {self.rate_hz:.3g} Hz{extra}")
 
     def _declare_baseline(self) -> BaselineConfig:
-        d = BaselineConfig()
+        defaults = BaselineConfig()
         values = {
-            "num_waypoints": declare(self, "baseline.num_waypoints", d.num_waypoints, "waypoints per plan", 1, 32),
-            "waypoint_spacing_m": declare(
-                self, "baseline.waypoint_spacing_m", d.waypoint_spacing_m, "distance between waypoints, m", 0.01, 5.0
-            ),
-            "lookahead_m": declare(
-                self, "baseline.lookahead_m", d.lookahead_m, "clear distance a heading needs, m", 0.1, 30.0
-            ),
-            "robot_radius_m": declare(
-                self, "baseline.robot_radius_m", d.robot_radius_m, "robot disc radius, m", 0.01, 5.0
-            ),
-            "safety_margin_m": declare(
-                self, "baseline.safety_margin_m", d.safety_margin_m, "clearance added to the radius, m", 0.0, 5.0
-            ),
-            "num_headings": declare(self, "baseline.num_headings", d.num_headings, "candidate headings", 8, 1440),
-            "obstacle_min_z": declare(
-                self,
-                "baseline.obstacle_min_z",
-                d.obstacle_min_z,
-                "lowest obstacle point in base_link (above the ground), m",
-                -5.0,
-                5.0,
-            ),
-            "obstacle_max_z": declare(
-                self,
-                "baseline.obstacle_max_z",
-                d.obstacle_max_z,
-                "highest obstacle point in base_link (below overhangs), m",
-                -5.0,
-                10.0,
-            ),
-            "goal_tolerance_m": declare(
-                self,
-                "baseline.goal_tolerance_m",
-                d.goal_tolerance_m,
-                "closer than this the plan is to stay, m",
-                0.01,
-                10.0,
-            ),
-            "straight_weight": declare(
-                self,
-                "baseline.straight_weight",
-                d.straight_weight,
-                "cost per radian of turning, relative to goal bearing",
-                0.0,
-                1.0,
-            ),
+            name: declare(self, f"baseline.{name}", getattr(defaults, name), description, low, high)
+            for name, description, low, high in BASELINE_PARAMETERS
         }
         return BaselineConfig(**values)
 
@@ -259,7 +229,7 @@ class PolicyNode(Node):
             return
         position, q = msg.pose.position, msg.pose.orientation
         try:
-            goal = Goal(float(position.x), float(position.y), yaw_from_quaternion(np.array([q.x, q.y, q.z, q.w])))
+            goal = Goal(float(position.x), float(position.y), yaw_from_quaternion((q.x, q.y, q.z, q.w)))
             stamp = stamp_to_ns(msg.header.stamp)
         except (PolicyError, MessageError) as exc:
             self.get_logger().warn(f"goal ignored: {exc}", throttle_duration_sec=5.0)
@@ -462,17 +432,17 @@ class PolicyNode(Node):
 
 def model_dirs(policy: str) -> list[Path]:
     """Where an export of ``policy`` is looked for when model_dir is not given: models/<policy> in the
-    source tree (where models/README.md says to export), then in the install's share folder."""
-    source_tree = Path(__file__).resolve().parents[3] / "models" / policy
-    return [source_tree, Path(sys.prefix) / "share" / "anynav" / "models" / policy]
+    source tree (where models/README.md says to export), then in each install's share folder."""
+    return [directory / policy for directory in data_dirs("models")]
 
 
 def default_model_dir(policy: str) -> Path:
     """The first of ``model_dirs`` holding a model card; PolicyConfigError naming them all otherwise."""
-    for candidate in model_dirs(policy):
+    candidates = model_dirs(policy)
+    for candidate in candidates:
         if (candidate / CARD_FILE).is_file():
             return candidate
-    searched = ", ".join(str(c) for c in model_dirs(policy))
+    searched = ", ".join(str(c) for c in candidates)
     raise PolicyConfigError(
         f"policy={policy}: no model_dir given and no export in {searched}; export one with "
         f"`anynav export {policy} --checkpoint FILE --out models/{policy}` or set model_dir"

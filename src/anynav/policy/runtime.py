@@ -42,6 +42,13 @@ def choose_providers(available: Sequence[str], requested: Sequence[str] | None =
     return chosen
 
 
+def preprocess_frame(image: np.ndarray, config: PolicyConfig, where: str = "frame") -> np.ndarray:
+    """An H x W x 3 uint8 RGB frame as the encoder of `config`'s model takes it."""
+    if isinstance(config, LogoNavConfig):
+        return logonav_processor.preprocess_frame(image, config, where)
+    return citywalker_processor.preprocess_frame(image, config, where)
+
+
 class EmbeddingCache:
     """Frame embeddings keyed by header stamp, dropping the least recently used beyond `capacity`."""
 
@@ -206,7 +213,7 @@ class PolicyRuntime:
         todo = [index for index, embedding in enumerate(embeddings) if embedding is None]
         self.stats.cache_hits += len(frames) - len(todo)
         if todo:
-            batch = np.stack([self._preprocess(frames[index].image, config, f"frames[{index}]") for index in todo])
+            batch = np.stack([preprocess_frame(frames[index].image, config, f"frames[{index}]") for index in todo])
             (encoded,) = self._encoder.run([ENCODER_OUTPUT], {ENCODER_INPUT: batch})
             self.stats.encoder_runs += 1
             self.stats.frames_encoded += len(todo)
@@ -214,12 +221,6 @@ class PolicyRuntime:
                 embeddings[index] = encoded[row]
                 self.cache.put(frames[index].stamp_ns, encoded[row])
         return np.stack(embeddings), len(todo)  # type: ignore[arg-type]
-
-    @staticmethod
-    def _preprocess(image: np.ndarray, config: PolicyConfig, where: str) -> np.ndarray:
-        if isinstance(config, LogoNavConfig):
-            return logonav_processor.preprocess_frame(image, config, where)
-        return citywalker_processor.preprocess_frame(image, config, where)
 
     def plan(self, frames: Sequence[Frame], goal: Goal, positions: np.ndarray | None = None) -> Plan:
         """One policy tick.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from anynav.policy.config import IMAGENET_MEAN, IMAGENET_STD, check_float, check_floats, check_int
+from anynav.policy.config import IMAGENET_MEAN, IMAGENET_STD, check_float, check_int, check_shared_fields
 from anynav.policy.errors import PolicyConfigError
 
 
@@ -63,8 +63,7 @@ class CityWalkerConfig:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        check_int(owner, "context_frames", self.context_frames, 1, 64)
-        check_float(owner, "context_spacing_s", self.context_spacing_s, 0.01, 10.0)
+        check_shared_fields(owner, self)
         check_int(owner, "patch_size", self.patch_size, 1, 64)
         for name in ("image_height", "image_width"):
             check_int(owner, name, getattr(self, name), self.patch_size, 4096)
@@ -74,22 +73,15 @@ class CityWalkerConfig:
                 )
         check_int(owner, "cover_height", self.cover_height, self.image_height, 8192)
         check_int(owner, "cover_width", self.cover_width, self.image_width, 8192)
-        check_floats(owner, "image_mean", self.image_mean, 3, 0.0, 1.0)
-        check_floats(owner, "image_std", self.image_std, 3, 1e-3, 10.0)
         check_int(owner, "vit_dim", self.vit_dim, 8, 8192)
         check_int(owner, "vit_depth", self.vit_depth, 1, 64)
         check_int(owner, "vit_heads", self.vit_heads, 1, 64)
         check_int(owner, "vit_mlp_ratio", self.vit_mlp_ratio, 1, 16)
         check_int(owner, "vit_pos_grid", self.vit_pos_grid, 1, 256)
         check_int(owner, "num_freqs", self.num_freqs, 1, 32)
-        check_int(owner, "num_heads", self.num_heads, 1, 64)
         for heads_name, heads in (("vit_heads", self.vit_heads), ("num_heads", self.num_heads)):
             if self.vit_dim % heads:
                 raise PolicyConfigError(f"{owner}.{heads_name}={heads}: must divide vit_dim={self.vit_dim}")
-        check_int(owner, "num_layers", self.num_layers, 1, 64)
-        check_int(owner, "ff_dim_factor", self.ff_dim_factor, 1, 16)
-        check_int(owner, "num_waypoints", self.num_waypoints, 1, 64)
-        check_float(owner, "waypoint_dt_s", self.waypoint_dt_s, 0.01, 10.0)
         check_float(owner, "step_scale_m", self.step_scale_m, 1e-3, 100.0)
 
     @property

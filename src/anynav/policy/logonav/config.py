@@ -8,9 +8,9 @@ from anynav.policy.config import (
     IMAGENET_MEAN,
     IMAGENET_STD,
     check_float,
-    check_floats,
     check_int,
     check_positive_ints,
+    check_shared_fields,
 )
 from anynav.policy.errors import PolicyConfigError
 
@@ -63,25 +63,17 @@ class LogoNavConfig:
 
     def __post_init__(self) -> None:
         owner = type(self).__name__
-        check_int(owner, "context_frames", self.context_frames, 1, 64)
-        check_float(owner, "context_spacing_s", self.context_spacing_s, 0.01, 10.0)
+        check_shared_fields(owner, self)
         check_int(owner, "image_height", self.image_height, 32, 1024)
         check_int(owner, "image_width", self.image_width, 32, 1024)
-        check_floats(owner, "image_mean", self.image_mean, 3, 0.0, 1.0)
-        check_floats(owner, "image_std", self.image_std, 3, 1e-3, 10.0)
         if self.encoder not in ENCODERS:
             raise PolicyConfigError(f"{owner}.encoder={self.encoder!r}: expected one of {', '.join(ENCODERS)}")
         check_int(owner, "encoding_size", self.encoding_size, 8, 8192)
-        check_int(owner, "num_heads", self.num_heads, 1, 64)
         if self.encoding_size % self.num_heads:
             raise PolicyConfigError(
                 f"{owner}.num_heads={self.num_heads}: must divide encoding_size={self.encoding_size}"
             )
-        check_int(owner, "num_layers", self.num_layers, 1, 64)
-        check_int(owner, "ff_dim_factor", self.ff_dim_factor, 1, 16)
         check_positive_ints(owner, "mlp_sizes", self.mlp_sizes, None, 65536)
-        check_int(owner, "num_waypoints", self.num_waypoints, 1, 64)
-        check_float(owner, "waypoint_dt_s", self.waypoint_dt_s, 0.01, 10.0)
         check_float(owner, "goal_m_per_unit", self.goal_m_per_unit, 1e-3, 100.0)
         check_float(owner, "goal_clip_m", self.goal_clip_m, 0.1, 10000.0)
         check_float(owner, "output_m_per_unit", self.output_m_per_unit, 1e-3, 100.0)
