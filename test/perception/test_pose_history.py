@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from anynav.msgs.geometry import quaternion_from_yaw
+from anynav.msgs.geometry import quaternion_from_yaw, rpy_to_matrix
 from anynav.perception.errors import CloudError, HeightMapConfigError
-from anynav.perception.pose_history import PoseHistory, PoseHistoryConfig, mount_matrix, rpy_to_matrix
+from anynav.perception.pose_history import PoseHistory, PoseHistoryConfig, mount_matrix
 
 MS = 1_000_000
 

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["matrix_from_quaternion", "quaternion_from_rpy", "quaternion_from_yaw", "yaw_from_quaternion"]
+__all__ = [
+    "matrix_from_quaternion",
+    "quaternion_from_rpy",
+    "quaternion_from_yaw",
+    "yaw_from_quaternion",
+    "rpy_to_matrix",
+]
 
 
 def yaw_from_quaternion(xyzw: Sequence[float] | np.ndarray) -> float:
@@ -46,3 +52,8 @@ def matrix_from_quaternion(xyzw: Sequence[float] | np.ndarray) -> np.ndarray:
             [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
         ]
     )
+
+
+def rpy_to_matrix(roll: float, pitch: float, yaw: float) -> np.ndarray:
+    """Rotation matrix of fixed-axis roll, pitch, yaw (URDF ``rpy``: R = Rz(yaw)·Ry(pitch)·Rx(roll))."""
+    return matrix_from_quaternion(quaternion_from_rpy(roll, pitch, yaw))

@@ -7,14 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from anynav.msgs.geometry import matrix_from_quaternion, quaternion_from_rpy
+from anynav.msgs.geometry import rpy_to_matrix
 from anynav.perception.errors import HeightMapConfigError
 from anynav.perception.heightmap import pose_matrix
-
-
-def rpy_to_matrix(roll: float, pitch: float, yaw: float) -> np.ndarray:
-    """Rotation matrix of fixed-axis roll, pitch, yaw (URDF ``rpy``: R = Rz(yaw)·Ry(pitch)·Rx(roll))."""
-    return matrix_from_quaternion(quaternion_from_rpy(roll, pitch, yaw))
 
 
 def mount_matrix(xyz: tuple[float, float, float], rpy: tuple[float, float, float]) -> np.ndarray:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from anynav.msgs.geometry import rpy_to_matrix
 from anynav.sim.robots import Mount, RobotSpec
 from anynav.sim.scenario import Scenario
 
@@ -90,12 +91,7 @@ class WorldXml:
 
 def mount_rotation(mount: Mount) -> np.ndarray:
     """3x3 rotation of a sensor frame in base_link: R = Rz(yaw) Ry(pitch) Rx(roll) (REP-103)."""
-    roll, pitch, yaw = np.radians(mount.rpy_deg)
-    cr, sr, cp, sp, cy, sy = np.cos(roll), np.sin(roll), np.cos(pitch), np.sin(pitch), np.cos(yaw), np.sin(yaw)
-    rz = np.array([[cy, -sy, 0.0], [sy, cy, 0.0], [0.0, 0.0, 1.0]])
-    ry = np.array([[cp, 0.0, sp], [0.0, 1.0, 0.0], [-sp, 0.0, cp]])
-    rx = np.array([[1.0, 0.0, 0.0], [0.0, cr, -sr], [0.0, sr, cr]])
-    return rz @ ry @ rx
+    return rpy_to_matrix(*np.radians(mount.rpy_deg))
 
 
 def _fmt(values: object) -> str:
